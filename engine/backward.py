@@ -1,0 +1,135 @@
+"""The chain rule, once: topo_order, backward_steps (one Step per edge) and run_backward.
+
+For every node in reverse topological order and every parent p of it:
+    p.grad += ∂node/∂p · node.grad        (local × upstream = contribution)
+`backward_steps` yields each application as a `Step`; `Value.backward()` runs the very same
+loop without recording. No recursion anywhere: graphs a million nodes deep are fine.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from engine.value import Value
+
+
+class Step:
+    """One chain-rule application: parent.grad += local × upstream (= contribution)."""
+
+    __slots__ = (
+        "index", "node", "parent", "position", "local", "upstream", "contribution",
+        "parent_grad", "term", "terms", "parent_done", "node_first",
+    )
+
+    def __init__(
+        self, index: int, node: Value, parent: Value, position: int, local: float,
+        upstream: float, contribution: float, parent_grad: float, term: int, terms: int,
+        node_first: bool,
+    ) -> None:
+        self.index = index  # 0-based number of this step in the backward pass
+        self.node = node  # the consumer whose gradient is being passed on (complete by now)
+        self.parent = parent  # the input receiving the contribution
+        self.position = position  # which entry of node.parents (a + a has positions 0 and 1)
+        self.local = local  # ∂node/∂parent, read from node.local_grads
+        self.upstream = upstream  # node.grad = ∂root/∂node
+        self.contribution = contribution  # local × upstream, just added to parent.grad
+        self.parent_grad = parent_grad  # parent.grad right after this step
+        self.term = term  # this is contribution number `term` (1-based) into parent
+        self.terms = terms  # parent receives `terms` contributions in all (> 1: a fan-out sums)
+        self.parent_done = term == terms  # True when parent.grad is now complete
+        self.node_first = node_first  # True for the first step that passes on node's gradient
+
+    def __repr__(self) -> str:
+        return (
+            f"Step({self.index}: {_name(self.parent)}.grad += {self.local:.6g} × {self.upstream:.6g}"
+            f" = {self.contribution:.6g} -> {self.parent_grad:.6g}"
+            f"{' (complete)' if self.parent_done else ''})"
+        )
+
+
+def _name(v: Value) -> str:
+    return v.label or v.op or "leaf"
+
+
+def topo_order(root: Value) -> list[Value]:
+    """Every node reachable from root, each once, parents before the nodes that use them.
+
+    Iterative depth-first search; the order is deterministic (it follows `parents` order).
+    """
+    if type(root) is not Value:
+        raise TypeError(f"topo_order: expected a Value, got {type(root).__name__} {root!r:.60}")
+    order: list[Value] = []
+    seen = {root}
+    add_seen = seen.add
+    # Each entry is (node, its parents iterator); a node is emitted once its iterator is exhausted.
+    stack = [(root, iter(root.parents))]
+    push, pop, emit = stack.append, stack.pop, order.append
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:
+                add_seen(parent)
+                push((parent, iter(parent.parents)))
+                break
+        else:
+            pop()
+            emit(node)
+    return order
+
+
+def _start(root: Value, seed: float) -> list[Value]:
+    """Topological order, with non-leaf grads zeroed and the root seeded."""
+    order = topo_order(root)
+    for node in order:
+        if node.parents:
+            node.grad = 0.0
+    root.grad = float(seed)
+    return order
+
+
+def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Step]:
+    """Run backward from root one chain-rule application at a time, yielding a Step for each.
+
+    Same effect as root.backward(seed) once exhausted (leaves accumulate; others are set afresh).
+    """
+    return _chain_rule(root, seed, True)
+
+
+def run_backward(root: Value, seed: float = 1.0) -> None:
+    """The same loop as backward_steps, run to the end without recording Steps."""
+    next(_chain_rule(root, seed, False), None)
+
+
+def _chain_rule(root: Value, seed: float, record: bool) -> Iterator[Step]:
+    """The one implementation of the chain rule; yields a Step per edge only when recording."""
+    order = _start(root, seed)
+    terms = _count_terms(order) if record else {}
+    received: dict[int, int] = {}
+    index = 0
+    for node in reversed(order):
+        upstream = node.grad
+        position = 0
+        for parent, local in zip(node.parents, node.local_grads):
+            contribution = local * upstream
+            parent.grad += contribution
+            if record:
+                key = id(parent)
+                term = received[key] = received.get(key, 0) + 1
+                yield Step(index, node, parent, position, local, upstream, contribution,
+                           parent.grad, term, terms[key], position == 0)
+                index += 1
+                position += 1
+
+
+def _count_terms(order: list[Value]) -> dict[int, int]:
+    """id(node) -> how many contributions its grad receives (the number of edges out of it)."""
+    terms: dict[int, int] = {}
+    for node in order:
+        for parent in node.parents:
+            terms[id(parent)] = terms.get(id(parent), 0) + 1
+    return terms
+
+
+def zero_grad(values) -> None:  # type: ignore[no-untyped-def]
+    """Set grad = 0.0 on each Value (typically the parameters) before the next backward."""
+    for v in values:
+        v.grad = 0.0

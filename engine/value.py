@@ -1,0 +1,322 @@
+"""Value: one scalar in a computation graph, with its local derivatives stored as data.
+
+Every op computes its result *and* the local derivatives ∂out/∂parent in the forward pass and
+stores them on the new node as `local_grads`, one float per entry of `parents`. Nothing else
+knows any calculus: `backward()`, the stepper, the diagrams and `gradcheck` all read that data.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from typing import TYPE_CHECKING, Iterable, Sequence, Union
+
+from engine.errors import DivisionByZero, DomainError, ValueOverflow
+from engine.grad_mode import GRAD_ENABLED
+
+if TYPE_CHECKING:
+    from engine.backward import Step  # noqa: F401
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+_ONE_ONE = (1.0, 1.0)
+_ONE_MINUS_ONE = (1.0, -1.0)
+_MINUS_ONE = (-1.0,)
+_ONE = (1.0,)
+_ZERO = (0.0,)
+_EXP_MAX = 709.782712893384  # math.log(sys.float_info.max)
+
+
+def _to_float(data: object, where: str) -> float:
+    """float(data) for real numbers (int, float, numpy scalars, Fraction); TypeError otherwise."""
+    if isinstance(data, numbers.Real):
+        return float(data)
+    raise TypeError(
+        f"{where}: expected a real number (int, float or numpy scalar), "
+        f"got {type(data).__name__} {data!r:.60}"
+    )
+
+
+class Value:
+    """A scalar node: `data`, `grad` = ∂root/∂self after backward(), and the graph as plain data."""
+
+    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label")
+    __array_ufunc__ = None  # numpy scalars defer to Value's reflected ops: np.float64(2) * v is a Value
+
+    data: float
+    grad: float
+    parents: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+    op: str
+    label: str
+
+    def __init__(
+        self,
+        data: Number,
+        label: str = "",
+        _parents: tuple[Value, ...] = (),
+        _local_grads: tuple[float, ...] = (),
+        _op: str = "",
+    ) -> None:
+        if type(data) is not float:
+            data = _to_float(data, "Value")
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r:.60}")
+        self.data = data
+        self.grad = 0.0
+        if _parents and GRAD_ENABLED[0]:
+            self.parents = _parents
+            self.local_grads = _local_grads
+            self.op = _op
+        else:
+            self.parents = ()
+            self.local_grads = ()
+            self.op = "" if _parents else _op
+        self.label = label
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        name = f"label={self.label!r}, " if self.label else ""
+        return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs, parameters and constants: nodes with no parents."""
+        return not self.parents
+
+    # ------------------------------------------------------------------ graph utilities
+    def backward(self, seed: float = 1.0) -> None:
+        """Chain rule from this root: sets self.grad = seed, every non-leaf grad afresh,
+        and *adds* into leaves (so repeated calls accumulate into parameters).
+
+        Calling it twice on one graph doubles the leaves' grads but not the intermediates'.
+        Zero the leaves (`Module.zero_grad()` or `engine.zero_grad`) between steps.
+        """
+        from engine.backward import run_backward
+
+        run_backward(self, seed)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label: gradients stop here."""
+        return Value(self.data, self.label)
+
+    # ------------------------------------------------------------------ binary arithmetic
+    def __add__(self, other: Operand) -> Value:
+        """a + b; ∂/∂a = 1, ∂/∂b = 1"""
+        if type(other) is not Value:
+            other = _lift(other, "+")
+        return Value(self.data + other.data, "", (self, other), _ONE_ONE, "+")
+
+    def __radd__(self, other: Number) -> Value:
+        """b + a for a number b"""
+        return _lift(other, "+").__add__(self)
+
+    def __sub__(self, other: Operand) -> Value:
+        """a - b; ∂/∂a = 1, ∂/∂b = -1"""
+        if type(other) is not Value:
+            other = _lift(other, "-")
+        return Value(self.data - other.data, "", (self, other), _ONE_MINUS_ONE, "-")
+
+    def __rsub__(self, other: Number) -> Value:
+        """b - a for a number b"""
+        return _lift(other, "-").__sub__(self)
+
+    def __mul__(self, other: Operand) -> Value:
+        """a * b; ∂/∂a = b, ∂/∂b = a"""
+        if type(other) is not Value:
+            other = _lift(other, "*")
+        a, b = self.data, other.data
+        return Value(a * b, "", (self, other), (b, a), "*")
+
+    def __rmul__(self, other: Number) -> Value:
+        """b * a for a number b"""
+        return _lift(other, "*").__mul__(self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        """a / b; ∂/∂a = 1/b, ∂/∂b = -a/b²"""
+        if type(other) is not Value:
+            other = _lift(other, "/")
+        a, b = self.data, other.data
+        if b == 0.0:
+            raise DivisionByZero("/", b, f"division by zero ({a!r} / {b!r})")
+        inv = 1.0 / b
+        out = a * inv
+        return Value(out, "", (self, other), (inv, -out * inv), "/")
+
+    def __rtruediv__(self, other: Number) -> Value:
+        """b / a for a number b"""
+        return _lift(other, "/").__truediv__(self)
+
+    def __neg__(self) -> Value:
+        """-a; ∂/∂a = -1"""
+        return Value(-self.data, "", (self,), _MINUS_ONE, "neg")
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __pow__(self, exponent: Operand) -> Value:
+        """a ** n; ∂/∂a = n·a^(n-1) (and ∂/∂n = aⁿ·ln a when n is a Value)"""
+        if type(exponent) is Value:
+            return _pow_values(self, exponent)
+        n = _to_float(exponent, "**")
+        a = self.data
+        out = _checked_pow(a, n, "**")
+        if n == 0.0:
+            local = 0.0
+        elif n == 1.0:
+            local = 1.0
+        elif n == 2.0:
+            local = 2.0 * a
+        else:
+            local = n * _power_derivative_base(a, n)
+        return Value(out, "", (self,), (local,), f"**{n:g}")
+
+    def __rpow__(self, base: Number) -> Value:
+        """c ** a for a number c; ∂/∂a = cᵃ·ln c"""
+        c = _to_float(base, "**")
+        a = self.data
+        out = _checked_pow(c, a, "**")
+        if c > 0.0:
+            local = out * math.log(c)
+        elif c == 0.0:
+            local = 0.0  # 0 ** a is flat (0 for a > 0)
+        else:
+            raise DomainError("**", c, f"a negative base ({c!r}) to a Value exponent has no real derivative")
+        return Value(out, "", (self,), (local,), f"{c:g}**")
+
+    # ------------------------------------------------------------------ unary functions
+    def exp(self) -> Value:
+        """eˣ; d/dx = eˣ"""
+        x = self.data
+        if x > _EXP_MAX:
+            raise ValueOverflow("exp", x, f"exp({x!r}) is too large for a float")
+        out = math.exp(x)
+        return Value(out, "", (self,), (out,), "exp")
+
+    def log(self) -> Value:
+        """ln x; d/dx = 1/x (x > 0)"""
+        x = self.data
+        if not x > 0.0:
+            raise DomainError("log", x, f"log is undefined for the non-positive value {x!r}")
+        return Value(math.log(x), "", (self,), (1.0 / x,), "log")
+
+    def tanh(self) -> Value:
+        """tanh x; d/dx = 1 - tanh² x (stable: tanh(±1000) = ±1, gradient 0)"""
+        t = math.tanh(self.data)
+        return Value(t, "", (self,), (1.0 - t * t,), "tanh")
+
+    def sigmoid(self) -> Value:
+        """σ(x) = 1/(1+e⁻ˣ); d/dx = σ(x)(1-σ(x)) (stable for large |x|)"""
+        x = self.data
+        if x >= 0.0:
+            s = 1.0 / (1.0 + math.exp(-x)) if x < 745.0 else 1.0
+        else:
+            e = math.exp(x)  # underflows to 0.0 gracefully
+            s = e / (1.0 + e)
+        return Value(s, "", (self,), (s * (1.0 - s),), "sigmoid")
+
+    def relu(self) -> Value:
+        """max(0, x); d/dx = 1 if x > 0 else 0"""
+        x = self.data
+        if x > 0.0:
+            return Value(x, "", (self,), _ONE, "relu")
+        return Value(0.0, "", (self,), _ZERO, "relu")
+
+    def __abs__(self) -> Value:
+        """|x|; d/dx = sign(x) (0 at 0)"""
+        x = self.data
+        return Value(abs(x), "", (self,), (1.0 if x > 0 else -1.0 if x < 0 else 0.0,), "abs")
+
+    def sqrt(self) -> Value:
+        """√x; d/dx = 1/(2√x) (x > 0)"""
+        x = self.data
+        if not x > 0.0:
+            if x == 0.0:
+                raise DivisionByZero("sqrt", x, "the derivative of sqrt at 0 is infinite")
+            raise DomainError("sqrt", x, f"sqrt is undefined for the negative value {x!r}")
+        r = math.sqrt(x)
+        return Value(r, "", (self,), (0.5 / r,), "sqrt")
+
+
+# ---------------------------------------------------------------------- helpers used by the ops
+def _lift(x: object, op: str) -> Value:
+    """Wrap a number met in an op as a constant leaf (op 'const')."""
+    v = Value(_to_float(x, op))
+    v.op = "const"
+    return v
+
+
+def _checked_pow(a: float, n: float, op: str) -> float:
+    """a ** n in reals, with errors that name the op and the values."""
+    if a == 0.0 and n < 0.0:
+        raise DivisionByZero(op, a, f"0.0 ** {n!r} divides by zero")
+    if a < 0.0 and not float(n).is_integer():
+        raise DomainError(op, a, f"a negative base ({a!r}) to a non-integer power ({n!r}) is not real")
+    try:
+        out = a**n
+    except OverflowError:
+        raise ValueOverflow(op, a, f"{a!r} ** {n!r} is too large for a float") from None
+    if math.isinf(out) and not math.isinf(a):
+        raise ValueOverflow(op, a, f"{a!r} ** {n!r} is too large for a float")
+    return out
+
+
+def _power_derivative_base(a: float, n: float) -> float:
+    """a ** (n - 1), the power in d/da aⁿ = n·a^(n-1); infinite slopes are errors, not inf."""
+    if a == 0.0 and n < 1.0:
+        raise DivisionByZero("**", a, f"the derivative of x ** {n!r} at x = 0.0 is infinite")
+    return _checked_pow(a, n - 1.0, "**")
+
+
+def _pow_values(base: Value, exponent: Value) -> Value:
+    """a ** b for two Values; ∂/∂a = b·a^(b-1), ∂/∂b = aᵇ·ln a"""
+    a, b = base.data, exponent.data
+    out = _checked_pow(a, b, "**")
+    d_base = 0.0 if b == 0.0 else b * _power_derivative_base(a, b)
+    if a > 0.0:
+        d_exp = out * math.log(a)
+    elif a == 0.0:
+        d_exp = 0.0
+    else:
+        raise DomainError("**", a, f"a negative base ({a!r}) to a Value exponent has no real derivative")
+    return Value(out, "", (base, exponent), (d_base, d_exp), "**")
+
+
+# ---------------------------------------------------------------------- n-ary ops
+def dot(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand | None = None) -> Value:
+    """z = Σ_k w_k·x_k (+ b) as one node; ∂z/∂w_k = x_k, ∂z/∂x_k = w_k, ∂z/∂b = 1.
+
+    Parents are w_1..w_n, then x_1..x_n, then b: the notes' z_j with its local derivatives.
+    """
+    n = len(weights)
+    if len(inputs) != n:
+        raise ValueError(f"dot: expected {n} inputs to match {n} weights, got {len(inputs)}")
+    ws = [w if type(w) is Value else _lift(w, "dot") for w in weights]
+    xs = [x if type(x) is Value else _lift(x, "dot") for x in inputs]
+    wd = [w.data for w in ws]
+    xd = [x.data for x in xs]
+    total = sum(map(float.__mul__, wd, xd))
+    parents = ws + xs
+    local = xd + wd
+    if bias is not None:
+        b = bias if type(bias) is Value else _lift(bias, "dot")
+        total += b.data
+        parents.append(b)
+        local.append(1.0)
+    return Value(total, "", tuple(parents), tuple(local), "dot")
+
+
+def sum_values(values: Iterable[Operand]) -> Value:
+    """s = Σ_i v_i as one node; ∂s/∂v_i = 1."""
+    vs = [v if type(v) is Value else _lift(v, "sum") for v in values]
+    if not vs:
+        raise ValueError("sum_values: needs at least one value, got an empty sequence")
+    return Value(sum(v.data for v in vs), "", tuple(vs), (1.0,) * len(vs), "sum")
+
+
+def as_value(x: Operand, label: str = "") -> Value:
+    """x itself if it is a Value, else a new leaf holding x."""
+    return x if type(x) is Value else Value(x, label)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""viz: diagrams of the forward and backward pass."""
