@@ -30,6 +30,7 @@ import numpy as np
 
 import engine
 from engine import Value
+from nn import equations, errata
 from nn.mlp import MLP
 
 np.set_printoptions(precision=5, suppress=True)
@@ -117,7 +118,7 @@ for l in (3, 2):
 
 # %%
 try:
-    W[3] @ Delta[3]
+    errata.delta_as_printed_000(W[3], Delta[3], Z[2], "sigmoid")   # W^3 Δ^3 ⊙ σ'(Z^2), as printed
     printed_eq4_error = None
 except ValueError as error:
     printed_eq4_error = str(error)
@@ -139,7 +140,7 @@ Ws = {l: np.array(sq.weights(l)) for l in (2, 3)}
 zs = {l: np.array([n.z.data for n in sq.layers[l - 2].neurons]) for l in (2, 3)}
 d3 = np.array(sq.delta(3))
 with_T = (Ws[3].T @ d3) * sigma_prime(zs[2])
-as_printed = (Ws[3] @ d3) * sigma_prime(zs[2])
+as_printed = errata.delta_as_printed_000(Ws[3], d3, zs[2], "sigmoid")   # W^3 Δ^3 ⊙ σ'(Z^2)
 print("engine δ^2            =", np.array(sq.delta(2)))
 print("(W^3)ᵀ Δ^3 ⊙ σ'(Z^2)  =", with_T)
 print("W^3 Δ^3 ⊙ σ'(Z^2)     =", as_printed, " ← the printed equation (4)")
@@ -174,6 +175,25 @@ fd_w2_13 = (cost_with(W[2] + bump) - cost_with(W[2] - bump)) / (2 * eps)
 print(f"∂C/∂w^2_13: finite difference {fd_w2_13:.8f}, eq. (5) {dW[2][0, 2]:.8f}, engine {dW_engine[2][0, 2]:.8f}")
 
 # %% [markdown]
+# ## Side by side: the engine and `nn.equations`
+#
+# `nn.equations` is deltagrad's NumPy transcription of the same six equations (it shares no code
+# with the engine; one example is one column). One table with every quantity, both ways.
+
+# %%
+W_eq, B_eq, act = equations.from_mlp(net)
+bp = equations.backprop(W_eq, B_eq, equations.columns([x]), Y[:, None], act, loss="squared_error")
+rows = []
+for l in (2, 3):
+    rows += [(f"Z^{l}", bp.Z[l][:, 0], z_engine[l]), (f"A^{l}", bp.A[l][:, 0], a_engine[l]),
+             (f"Δ^{l}", bp.delta[l][:, 0], delta_engine[l]),
+             (f"∂C/∂W^{l}", bp.dW[l].ravel(), dW_engine[l].ravel()), (f"∂C/∂B^{l}", bp.dB[l][:, 0], db_engine[l])]
+print(f"{'quantity':<10} {'largest |equations − engine|':>30}")
+for name, by_eq, by_engine in rows:
+    print(f"{name:<10} {np.abs(by_eq - by_engine).max():>30.2e}")
+print(f"cost: equations {bp.cost:.10f}, engine {C.data:.10f}")
+
+# %% [markdown]
 # ## Mini-batches: the average of the per-example gradients
 #
 # The note ends by averaging the per-example partials over a mini-batch. In matrix form the
@@ -202,7 +222,9 @@ for col in range(m):
     costs.append(0.5 * sum((y - a) ** 2 for y, a in zip(Y_batch[:, col], out)))
 mean_cost = engine.sum_values(costs) / m
 mean_cost.backward()
+bp_batch = equations.backprop(W_eq, B_eq, X_batch, Y_batch, act, loss="squared_error")
 print("∂C̄/∂W^2 by the batch equations:\n", dW2_mean)
+print("by nn.equations.backprop:\n", bp_batch.dW[2])
 print("by the engine on the mean cost:\n", np.array(net.weight_grads(2)))
 
 # %% [markdown]
@@ -224,6 +246,11 @@ assert np.allclose(with_T, sq.delta(2), rtol=1e-10, atol=1e-14)
 assert not np.allclose(as_printed, sq.delta(2), rtol=1e-2, atol=1e-6)
 # (5) against central differences
 assert np.isclose(fd_w2_13, dW[2][0, 2], rtol=1e-6, atol=1e-10)
+# nn.equations agrees with the engine on every quantity
+assert all(np.allclose(by_eq, by_engine, rtol=1e-10, atol=1e-14) for _, by_eq, by_engine in rows)
+assert np.isclose(bp.cost, C.data, rtol=1e-12)
+assert np.allclose(bp_batch.dW[2], dW2_mean, rtol=1e-12) and np.allclose(bp_batch.dW[3], dW3_mean, rtol=1e-12)
+assert np.allclose(bp_batch.dB[3][:, 0], net.bias_grads(3), rtol=1e-10, atol=1e-14)
 # mini-batch averaging
 assert np.allclose(dW2_mean, net.weight_grads(2), rtol=1e-10, atol=1e-14)
 assert np.allclose(dW3_mean, net.weight_grads(3), rtol=1e-10, atol=1e-14)

@@ -70,9 +70,8 @@ print("slide: Σ_M y_i x_i =", slide_grad)
 # sign slip as for $w$.)
 
 # %%
-def update_as_printed(w, b, x, y, lr):
-    """The slide's step: w ← w − η y x, b ← b − η y (the gradient with its sign lost)."""
-    return [wk - lr * y * xk for wk, xk in zip(w, x)], b - lr * y
+from nn.errata import perceptron_update_as_printed as update_as_printed   # w − η y x, b − η y
+
 
 i = M[0]
 w0, b0, xi, yi = [wk.data for wk in w], b.data, X_few[i], y_few[i]

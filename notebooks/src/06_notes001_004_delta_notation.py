@@ -25,6 +25,7 @@ import numpy as np
 
 import engine
 from engine import Value
+from nn import errata
 from nn.mlp import MLP
 
 np.set_printoptions(precision=5, suppress=True)
@@ -116,7 +117,7 @@ print("note 001's formula with note 004's W:", mixed_error)
 # wrong.
 
 # %%
-with_sigma = (W004[3].T @ delta[3]) * sigma(z[2])
+with_sigma = errata.delta_with_sigma_004(W004[3], delta[3], z[2], "sigmoid")   # (W^L)ᵀ δ^L ⊙ σ(z^{L−1})
 print("with σ' (the formula):", back_004, "\nwith σ (the sentence):", with_sigma)
 
 # %% [markdown]
@@ -167,7 +168,7 @@ def L_of_outputs(outputs):
 dL_da_fd = np.array(engine.numerical_grad(L_of_outputs, a_L))
 variants = {
     "a_j − y_j (correct)": aL - yv,
-    "y_j − a_j (note)": yv - aL,
+    "y_j − a_j (note)": np.array(errata.output_grad_as_written_001(a_L, y_table)),
     "½ (y_j − a_j) (note)": 0.5 * (yv - aL),
 }
 for name, value in variants.items():
