@@ -1,0 +1,144 @@
+"""The HTML player in a real headless Chromium (Debian's chromium + chromium-driver, via Selenium).
+
+Skipped, with the reason, where no browser is installed; CI (.ci/run) installs it.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import viz
+from engine import Value
+from viz.steps import fmt_number, trace_backward
+
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=1400,1000")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (the test extra)")
+    from selenium.webdriver.chrome.service import Service
+
+    binary = next((b for b in BROWSERS if Path(b).exists()), None) or shutil.which("chromium")
+    if binary is None or not CHROMEDRIVER.exists():
+        pytest.skip("no headless browser: install Debian's chromium and chromium-driver "
+                    "(apt-get install chromium chromium-driver) to run the player in a browser")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for arg in ARGS:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)  # never Selenium Manager
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def net():
+    x, w, b = Value(1.0, "x"), Value(-2.0, "w"), Value(0.5, "b")
+    return (x * w + b).tanh() * x
+
+
+def text(driver, element_id: str) -> str:
+    return driver.find_element("id", element_id).text
+
+
+def highlighted(driver) -> tuple[str, list[str]]:
+    edge = driver.find_element("id", "graph").get_attribute("data-edge")
+    marked = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#graph svg .dg-current')).map(e => e.id)")
+    return edge, marked
+
+
+def grad_cell(driver, j: int) -> str:
+    return text(driver, f"grad{j}")
+
+
+def no_errors(driver) -> None:
+    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe
+
+
+def test_next_arrows_slider_and_table(browser, tmp_path) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    trace = trace_backward(net())
+    path = viz.save_steps_html(net(), tmp_path / "steps.html", title="tanh(x*w + b)*x")
+    browser.get(path.resolve().as_uri())
+    n = len(trace)
+    assert text(browser, "equation") == trace.start_text()
+    assert text(browser, "counter") == f"Start (step 0 of {n})"
+    assert highlighted(browser) == ("", [])
+    assert browser.find_element("id", "prev").get_attribute("disabled") is not None
+    assert grad_cell(browser, len(trace.order) - 1) == "1.0000"
+
+    # clicking next applies step 1: its equation, its edge, its parent's grad in the table
+    browser.find_element("id", "next").click()
+    s = trace.steps[0]
+    edge = f"e{s.node}_{s.position}"
+    assert text(browser, "equation") == trace.equation(0)
+    assert highlighted(browser) == (edge, [edge])
+    assert grad_cell(browser, s.parent) == fmt_number(s.parent_grad)
+    assert "updated" in browser.find_element("id", f"row{s.parent}").get_attribute("class")
+    assert text(browser, "status") == trace.status(0)
+
+    # the right arrow key applies step 2 (a fan-out: x receives its first of two terms)
+    browser.find_element("tag name", "body").send_keys(Keys.ARROW_RIGHT)
+    s2 = trace.steps[1]
+    assert text(browser, "equation") == trace.equation(1)
+    assert highlighted(browser)[0] == f"e{s2.node}_{s2.position}"
+    row = browser.find_element("id", f"row{s2.parent}")
+    assert "partial" in row.get_attribute("class") and "1 of 2 received" in row.text
+    assert text(browser, "counter") == f"Step 2 of {n}"
+
+    # left goes back
+    browser.find_element("tag name", "body").send_keys(Keys.ARROW_LEFT)
+    assert text(browser, "equation") == trace.equation(0)
+
+    # the slider jumps: to the end by keyboard, to step 4 by setting it
+    slider = browser.find_element("id", "slider")
+    slider.send_keys(Keys.END)
+    assert text(browser, "counter") == f"Step {n} of {n}"
+    assert text(browser, "equation") == trace.equation(n - 1)
+    for j, g in enumerate(trace.final):
+        assert grad_cell(browser, j) == fmt_number(g)
+        assert "complete" in browser.find_element("id", f"row{j}").get_attribute("class")
+    assert browser.find_element("id", "next").get_attribute("disabled") is not None
+    browser.execute_script("const s = arguments[0]; s.value = 4; s.dispatchEvent(new Event('input'));", slider)
+    s4 = trace.steps[3]
+    assert text(browser, "equation") == trace.equation(3)
+    assert highlighted(browser)[0] == f"e{s4.node}_{s4.position}"
+    grads = trace.grads_at(4)
+    for j in range(len(trace.order)):
+        assert grad_cell(browser, j) == fmt_number(grads[j])
+
+    # Home returns to the start
+    browser.find_element("tag name", "body").send_keys(Keys.HOME)
+    assert text(browser, "equation") == trace.start_text()
+    no_errors(browser)
+
+
+def test_player_inside_a_notebook_output_iframe(browser, tmp_path) -> None:
+    """step_through's HTML output (an iframe) runs in the page that shows it, as in Jupyter."""
+    trace = trace_backward(net())
+    output = viz.step_through(net())._repr_html_()
+    page = tmp_path / "notebook_output.html"
+    page.write_text(f"<!DOCTYPE html><html><body><h1>cell output</h1>{output}</body></html>", encoding="utf-8")
+    browser.get(page.resolve().as_uri())
+    browser.switch_to.frame(browser.find_element("tag name", "iframe"))
+    try:
+        assert text(browser, "equation") == trace.start_text()
+        browser.find_element("id", "next").click()
+        browser.find_element("id", "next").click()
+        assert text(browser, "equation") == trace.equation(1)
+        s = trace.steps[1]
+        assert highlighted(browser)[0] == f"e{s.node}_{s.position}"
+    finally:
+        browser.switch_to.default_content()
+    no_errors(browser)

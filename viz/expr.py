@@ -1,0 +1,248 @@
+"""A safe expression parser: "tanh(x*w + b)" -> a graph of Values (ast + a whitelist, never eval).
+
+Allowed: numbers, variables (given values), + - * / ** and unary -/+, and the functions
+tanh exp log sigmoid relu sqrt abs with one argument. Anything else is an ExpressionError that
+says what is wrong and where (character columns into the text).
+
+    >>> root = build_graph("tanh(x*w + b)", {"x": 1, "w": -2, "b": 0.5})
+    >>> round(root.data, 4)
+    -0.9051
+"""
+from __future__ import annotations
+
+import ast
+from typing import Callable, Mapping, Union
+
+from engine import DeltagradError, OpError, Value
+
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    "tanh": Value.tanh, "exp": Value.exp, "log": Value.log, "sigmoid": Value.sigmoid,
+    "relu": Value.relu, "sqrt": Value.sqrt, "abs": Value.__abs__,
+}
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_NOT_ALLOWED_OPS = {
+    ast.FloorDiv: "'//' is not allowed (use /)", ast.Mod: "'%' is not allowed",
+    ast.MatMult: "'@' is not allowed", ast.BitXor: "'^' is not allowed (use ** for powers)",
+    ast.BitAnd: "'&' is not allowed", ast.BitOr: "'|' is not allowed", ast.LShift: "'<<' is not allowed",
+    ast.RShift: "'>>' is not allowed", ast.Not: "'not' is not allowed (use -)",
+    ast.Invert: "'~' is not allowed (use -)",
+}
+_NODE_WORDS = {
+    ast.Compare: "a comparison", ast.BoolOp: "'and'/'or'", ast.Attribute: "attribute access",
+    ast.Subscript: "indexing", ast.Lambda: "lambda", ast.IfExp: "'if ... else'",
+    ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict", ast.Set: "a set",
+    ast.JoinedStr: "an f-string", ast.NamedExpr: "':='", ast.Starred: "'*' unpacking",
+    ast.ListComp: "a comprehension", ast.GeneratorExp: "a generator", ast.Await: "await",
+}
+MAX_LENGTH = 10_000
+Number = Union[int, float]
+
+
+class ExpressionError(DeltagradError, ValueError):
+    """A bad expression: `.message` says what, `.text[.start:.end]` is the offending part."""
+
+    def __init__(self, message: str, text: str, start: int, end: int | None = None) -> None:
+        self.message, self.text = message, text
+        self.start = max(0, min(start, len(text)))
+        self.end = max(self.start + 1, end if end is not None else self.start + 1)
+        super().__init__(f"{message} (column {self.start + 1})")
+
+    def caret(self, indent: int = 0) -> str:
+        """A line of ^ under the offending part, for printing below `indent` chars + text."""
+        width = max(1, min(self.end, len(self.text)) - self.start)
+        return " " * (indent + self.start) + "^" * width
+
+
+def _span(text: str, node: ast.AST) -> tuple[int, int]:
+    """Character offsets (start, end) of an ast node (ast counts UTF-8 bytes per line)."""
+    lines = text.split("\n")
+
+    def offset(line: int, col: int) -> int:
+        before = sum(len(s) + 1 for s in lines[: line - 1])
+        return before + len(lines[line - 1].encode("utf-8")[:col].decode("utf-8", "replace"))
+
+    start = offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    end = offset(end_line, end_col) if end_line is not None and end_col is not None else start + 1
+    return start, end
+
+
+def parse_expression(text: str) -> ast.Expression:
+    """Parse and check the expression against the whitelist; the tree is returned unevaluated."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse_expression: expected a str, got {type(text).__name__} {text!r:.60}")
+    text = text.strip()
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is too long ({len(text)} characters, at most {MAX_LENGTH})", text, MAX_LENGTH)
+    if not text.strip():
+        raise ExpressionError("the expression is empty", text, 0)
+    try:  # whitespace of the same length keeps every column where the user typed it
+        tree = ast.parse(text.replace("\n", " ").replace("\r", " ").replace("\t", " "), mode="eval")
+    except SyntaxError as e:
+        col = (e.offset or len(text) + 1) - 1
+        line_start = sum(len(s) + 1 for s in text.split("\n")[: (e.lineno or 1) - 1])
+        start = line_start + (col if 0 <= col < len(text) else len(text))
+        raise ExpressionError(f"syntax error: {e.msg}", text, start) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the expression is nested too deeply", text, 0) from None
+    for node in ast.walk(tree):
+        _check(node, text)
+    return tree
+
+
+def _check(node: ast.AST, text: str) -> None:
+    """Raise ExpressionError if this single ast node is not on the whitelist."""
+    if isinstance(node, (ast.Expression, ast.Load, ast.operator, ast.unaryop)) and type(node) not in _NOT_ALLOWED_OPS:
+        return
+    if isinstance(node, ast.Constant):
+        if type(node.value) in (int, float):
+            return
+        raise ExpressionError(f"only real numbers are allowed, not {node.value!r:.30}", text, *_span(text, node))
+    if isinstance(node, ast.BinOp):
+        if type(node.op) in _NOT_ALLOWED_OPS:
+            start = _operator_column(text, node)
+            raise ExpressionError(_NOT_ALLOWED_OPS[type(node.op)], text, start, start + 1)
+        return
+    if isinstance(node, ast.UnaryOp):
+        if type(node.op) in _NOT_ALLOWED_OPS:
+            raise ExpressionError(_NOT_ALLOWED_OPS[type(node.op)], text, *_span(text, node))
+        return
+    if isinstance(node, ast.Name):
+        if node.id.startswith("_"):
+            raise ExpressionError(f"unknown name {node.id!r}", text, *_span(text, node))
+        return
+    if isinstance(node, ast.Call):
+        _check_call(node, text)
+        return
+    what = _NODE_WORDS.get(type(node), f"'{type(node).__name__}'")
+    raise ExpressionError(f"{what} is not allowed in an expression", text, *_span(text, node))
+
+
+def _check_call(node: ast.Call, text: str) -> None:
+    func = node.func
+    if not isinstance(func, ast.Name):
+        raise ExpressionError("only the functions " + ", ".join(FUNCTIONS) + " can be called", text, *_span(text, func))
+    if func.id not in FUNCTIONS:
+        raise ExpressionError(f"unknown function {func.id!r} (allowed: {', '.join(FUNCTIONS)})", text, *_span(text, func))
+    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        raise ExpressionError(f"{func.id}() takes exactly one argument, e.g. {func.id}(x)", text, *_span(text, node))
+
+
+def _operator_column(text: str, node: ast.BinOp) -> int:
+    """Where the operator of a BinOp is: the first non-space, non-')' between its operands."""
+    left_end, right_start = _span(text, node.left)[1], _span(text, node.right)[0]
+    for k in range(left_end, right_start):
+        if text[k] not in " \t\n)(":
+            return k
+    return left_end
+
+
+def variables(tree: ast.Expression) -> list[str]:
+    """The variable names an expression uses, in order of first appearance."""
+    names: list[str] = []
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    for node in sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called),
+                       key=lambda n: (n.lineno, n.col_offset)):
+        if node.id not in names:
+            names.append(node.id)
+    return names
+
+
+def build_graph(text: str, values: Mapping[str, Number | Value]) -> Value:
+    """The graph of the expression with each variable a labeled leaf (one Value per name).
+
+    Values given as numbers become Value(number, label=name); Values are used as they are.
+    """
+    tree = parse_expression(text)
+    text = text.strip()  # parse_expression's columns count from the first non-space
+    leaves = {}
+    for name, v in values.items():
+        leaves[name] = v if type(v) is Value else Value(_number(v, name, text), name)
+    result = _evaluate(tree, text, leaves)
+    return result if type(result) is Value else Value(result)
+
+
+def _number(v: object, name: str, text: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise TypeError(f"build_graph: the value of {name!r} must be a number, got {type(v).__name__} {v!r:.60}")
+    return float(v)
+
+
+def _evaluate(tree: ast.Expression, text: str, leaves: Mapping[str, Value]) -> Value | float:
+    """Post-order evaluation with an explicit stack (no recursion, however deep the expression)."""
+    results: dict[int, Value | float] = {}
+    stack: list[tuple[ast.AST, bool]] = [(tree.body, False)]
+    while stack:
+        node, ready = stack.pop()
+        if not ready:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(_operands(node)))
+            continue
+        results[id(node)] = _apply(node, text, leaves, [results.pop(id(c)) for c in _operands(node)])
+    return results[id(tree.body)]
+
+
+def _operands(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+def _apply(node: ast.AST, text: str, leaves: Mapping[str, Value], args: list) -> Value | float:
+    """Evaluate one checked node given its evaluated operands; engine errors point at the node."""
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)", text, *_span(text, node))
+        if node.id not in leaves:
+            known = ", ".join(leaves) or "none"
+            raise ExpressionError(f"no value for {node.id!r}: give it with --at {node.id}=<number> (given: {known})",
+                                  text, *_span(text, node))
+        return leaves[node.id]
+    try:
+        if isinstance(node, ast.BinOp):
+            return _binary(type(node.op), args[0], args[1])
+        if isinstance(node, ast.UnaryOp):
+            return -args[0] if isinstance(node.op, ast.USub) else args[0]
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):  # _check rules this out
+            raise ExpressionError("not allowed in an expression", text, *_span(text, node))
+        arg = args[0]
+        out = FUNCTIONS[node.func.id](arg if type(arg) is Value else Value(arg))
+        return out if type(arg) is Value else out.data
+    except (OpError, ZeroDivisionError, OverflowError, ValueError) as e:
+        raise ExpressionError(str(e), text, *_span(text, node)) from None
+
+
+def _binary(op: type, a: Value | float, b: Value | float) -> Value | float:
+    """a op b; two numbers are combined through Value so errors are the engine's."""
+    numbers_only = type(a) is not Value and type(b) is not Value
+    if numbers_only:
+        a = Value(a)
+    if op is ast.Add:
+        out = a + b
+    elif op is ast.Sub:
+        out = a - b
+    elif op is ast.Mult:
+        out = a * b
+    elif op is ast.Div:
+        out = a / b
+    else:
+        out = a ** b
+    return out.data if numbers_only else out  # type: ignore[union-attr]
+
+
+def parse_number(text: str) -> float:
+    """A number typed by a person: "0.25", "-2", "1/3", "2**-1" (no variables)."""
+    tree = parse_expression(text)
+    text = text.strip()
+    names = variables(tree)
+    if names:
+        raise ExpressionError(f"not a number: {names[0]!r} is a name; type a number like 0.25 or 1/4", text,
+                              *_span(text, next(n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == names[0])))
+    result = _evaluate(tree, text, {})
+    return result.data if type(result) is Value else float(result)

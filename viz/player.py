@@ -1,0 +1,124 @@
+"""A self-contained HTML player for the backward pass: one file, no network, no widget server.
+
+`save_steps_html(root, path)` writes it; `step_through(root)` shows it inline in a notebook
+(HTML output in an iframe, so JupyterLab, classic Notebook and VS Code all run it and several
+players on one page do not clash). Each step's frame is an SVG drawn by viz.draw.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any, Union
+
+from engine import Value
+from viz.errors import OutputPathError
+from viz.frames import as_trace, frame_svgs
+from viz.steps import BackwardTrace, fmt_number
+
+PathLike = Union[str, "os.PathLike[str]"]
+MAX_STEPS = 400  # each step embeds one SVG frame; beyond this the file gets unwieldy
+
+
+def _template() -> str:
+    return resources.files("viz").joinpath("player.html").read_text(encoding="utf-8")
+
+
+def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
+    """Everything the player's script reads: names, start state, steps and one SVG per position."""
+    n = len(trace)
+    if n > MAX_STEPS:
+        raise ValueError(
+            f"steps_html: the backward pass has {n} steps, more than {MAX_STEPS}: too many to step "
+            "through by hand; try one neuron or a smaller expression")
+    complete = [0 if k == len(trace.order) - 1 else n for k in range(len(trace.order))]
+    terms = [0] * len(trace.order)
+    steps = []
+    for i, s in enumerate(trace.steps):
+        terms[s.parent] = s.terms
+        if s.parent_done:
+            complete[s.parent] = i + 1
+        steps.append({
+            "node": s.node, "parent": s.parent, "position": s.position, "edge": f"e{s.node}_{s.position}",
+            "grad": _json_number(s.parent_grad), "term": s.term, "terms": s.terms, "done": s.parent_done,
+            "equation": trace.equation(i), "status": trace.status(i), "rule": trace.rule(i),
+            "preface": trace.preface(i) or "", "latex": trace.latex(i), "text": trace.text(i),
+        })
+    svgs = [_inline_svg(svg) for svg in frame_svgs(trace, title=False, **draw_options)]
+    return {
+        "root": trace.root_name, "rootLatex": trace.latex_names[-1], "digits": trace.digits,
+        "names": trace.names, "data": [fmt_number(v.data, trace.digits) for v in trace.order],
+        "initial": [_json_number(g) for g in trace.initial], "complete": complete, "terms": terms, "steps": steps,
+        "start": trace.start_text(), "naming": trace.naming_note() or "",
+        "forward": trace.definitions(), "frames": svgs,
+    }
+
+
+def _json_number(x: float) -> float | str:
+    """Finite floats as they are; inf and nan as text (JSON has no such numbers)."""
+    return x if math.isfinite(x) else str(x)
+
+
+def _inline_svg(svg: str) -> str:
+    """An SVG document as an element for innerHTML: no XML prolog, DOCTYPE or comments."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+def steps_html(root: Value | BackwardTrace, *, title: str | None = None, digits: int = 4,
+               **draw_options: Any) -> str:
+    """The player as one HTML document (inline CSS, JS, data and SVGs: works offline)."""
+    trace = as_trace(root, digits)
+    data = json.dumps(player_data(trace, **draw_options), ensure_ascii=False, allow_nan=False)
+    data = data.replace("</", "<\\/").replace("<!--", "\\u003c!--")  # cannot end the <script>
+    name = title if title is not None else trace.root_name
+    return _template().replace("{{TITLE}}", html.escape(str(name))).replace("{{DATA}}", data)
+
+
+def save_steps_html(root: Value | BackwardTrace, path: PathLike, *, title: str | None = None,
+                    digits: int = 4, **draw_options: Any) -> Path:
+    """Write the step-through player for root's backward pass to `path` (one .html file)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"save_steps_html: path must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
+    target = Path(path)
+    document = steps_html(root, title=title, digits=digits, **draw_options)
+    if target.is_dir():
+        raise OutputPathError(f"save_steps_html: {str(target)!r} is a directory; give a file name like steps.html")
+    try:
+        target.write_text(document, encoding="utf-8")
+    except OSError as e:
+        raise OutputPathError(f"save_steps_html: cannot write {str(target)!r}: {e.strerror or e}") from None
+    return target
+
+
+class StepPlayer:
+    """The player as a notebook output: displays itself as HTML (an iframe holding the page)."""
+
+    def __init__(self, document: str, height: int = 720) -> None:
+        self.document = document
+        self.height = height
+
+    def _repr_html_(self) -> str:
+        return (f'<iframe srcdoc="{html.escape(self.document, quote=True)}" style="width:100%;'
+                f'height:{self.height}px;border:1px solid #ddd;border-radius:6px;resize:vertical" '
+                'sandbox="allow-scripts" title="deltagrad step player"></iframe>')
+
+    def save(self, path: PathLike) -> Path:
+        """Write the page to an .html file."""
+        target = Path(path)
+        try:
+            target.write_text(self.document, encoding="utf-8")
+        except OSError as e:
+            raise OutputPathError(f"StepPlayer.save: cannot write {str(target)!r}: {e.strerror or e}") from None
+        return target
+
+
+def step_through(root: Value | BackwardTrace, *, title: str | None = None, digits: int = 4,
+                 height: int = 720, **draw_options: Any) -> StepPlayer:
+    """Show the step player inline in a notebook (the last expression of a cell displays it)."""
+    if isinstance(height, bool) or not isinstance(height, int) or height < 200:
+        raise ValueError(f"step_through: height must be an int of at least 200 (pixels), got {height!r}")
+    return StepPlayer(steps_html(root, title=title, digits=digits, **draw_options), height)
