@@ -1,0 +1,88 @@
+"""Using a model on a data set: predictions, labels, accuracy and the mean loss."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from engine import Value, no_grad, sum_values
+from nn.errors import ShapeError
+from nn.inputs import wrap_inputs
+from nn.losses import l2_penalty
+from nn.objectives import Objective, get_objective, threshold_for
+
+Data = Sequence[Sequence[float]]
+
+
+def check_dataset(model, X: Data, y: Sequence[object], objective: Objective) -> list[object]:  # type: ignore[no-untyped-def]
+    """Check every input and target before anything runs; returns the checked targets."""
+    if not hasattr(X, "__len__") or not hasattr(y, "__len__"):
+        raise ShapeError("X and y must be lists (one input row and one target per example)")
+    if len(X) != len(y):
+        raise ShapeError(f"X has {len(X)} examples but y has {len(y)} targets")
+    if len(X) == 0:
+        raise ShapeError("the data set is empty")
+    labels = model._x_labels
+    for i, x in enumerate(X):
+        wrap_inputs(x, labels, f"example {i}")
+    nout = model.sizes[-1]
+    checked = []
+    for i, t in enumerate(y):
+        try:
+            checked.append(objective.check(t, nout))
+        except ValueError as e:
+            raise type(e)(f"example {i}: {e}") from None
+        except TypeError as e:
+            raise type(e)(f"example {i}: {e}") from None
+    return checked
+
+
+def predict(model, X: Data) -> list[list[float]]:  # type: ignore[no-untyped-def]
+    """The model's outputs (floats) for every row of X, without building a graph."""
+    with no_grad():
+        return [[a.data for a in model(x)] for x in X]
+
+
+def classify(model, x: Sequence[float], loss: str = "hinge") -> object:  # type: ignore[no-untyped-def]
+    """The predicted label of one input under `loss`'s convention: ±1 (hinge), 0/1 (BCE),
+    a class index (cross-entropy), or for squared error/MSE 0/1 (one output) or an index."""
+    objective = get_objective(loss)
+    with no_grad():
+        a = [v.data for v in model(x)]
+    name = objective.name
+    if name == "hinge":
+        return 1 if a[0] > 0 else -1
+    if name == "binary_cross_entropy":
+        return 1 if a[0] > 0.5 else 0
+    if name == "binary_cross_entropy_with_logits":
+        return 1 if a[0] > 0 else 0
+    if len(a) == 1:
+        return 1 if a[0] > 0.5 else 0
+    return max(range(len(a)), key=a.__getitem__)
+
+
+def accuracy(model, X: Data, y: Sequence[object], loss: str = "hinge") -> float:  # type: ignore[no-untyped-def]
+    """The fraction of examples the model gets right (see nn.objectives for what 'right' means)."""
+    objective = get_objective(loss)
+    targets = check_dataset(model, X, y, objective)
+    threshold = threshold_for(targets)
+    outputs = predict(model, X)
+    right = sum(objective.correct(a, t, threshold) for a, t in zip(outputs, targets))
+    return right / len(targets)
+
+
+def batch_loss(model, X: Data, y: Sequence[object], objective: Objective, l2: float = 0.0) -> Value:  # type: ignore[no-untyped-def]
+    """(1/m) Σ_i L(model(x_i), y_i) (+ l2 · Σ p²), unchecked: the training step's loss."""
+    loss = objective.loss
+    total = sum_values([loss(model(x), t) for x, t in zip(X, y)]) * (1.0 / len(X))
+    if l2:
+        total = total + l2_penalty(model.parameters(), l2)
+    return total
+
+
+def dataset_loss(model, X: Data, y: Sequence[object], loss: str = "hinge", l2: float = 0.0) -> Value:  # type: ignore[no-untyped-def]
+    """The mean loss over the data set (+ the L2 penalty l2 · Σ p²) as one Value.
+
+    Its backward() gives the gradient averaged over the examples, as in the notes' mini-batches.
+    """
+    objective = get_objective(loss)
+    targets = check_dataset(model, X, y, objective)
+    return batch_loss(model, X, targets, objective, l2)

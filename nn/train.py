@@ -1,0 +1,167 @@
+"""train(): epochs over mini-batches, the gradient averaged over each batch (note 000's last paragraph)."""
+from __future__ import annotations
+
+import random
+import sys
+from typing import Callable, Optional, Sequence
+
+from nn.errors import ConfigError
+from nn.metrics import Data, batch_loss, check_dataset
+from nn.objectives import get_objective, threshold_for
+from nn.optim import SGD, Optimizer
+
+
+class History:
+    """What train() saw: per epoch `loss` and `accuracy`, per step `step_loss`.
+
+    Epoch numbers are measured on the forward passes of that epoch, each before its batch's
+    update (so they cost nothing extra): `loss[e]` is the mean over the epoch's examples of the
+    batch losses (L2 penalty included), `accuracy[e]` the fraction classified right.
+    """
+
+    def __init__(self) -> None:
+        self.loss: list[float] = []
+        self.accuracy: list[float] = []
+        self.step_loss: list[float] = []
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+    @property
+    def steps(self) -> int:
+        return len(self.step_loss)
+
+    def __repr__(self) -> str:
+        if not self.loss:
+            return "History(no epochs)"
+        return (f"History({self.epochs} epochs, {self.steps} steps, loss {self.loss[0]:.4g} -> "
+                f"{self.loss[-1]:.4g}, accuracy {self.accuracy[0]:.3f} -> {self.accuracy[-1]:.3f})")
+
+
+class StepInfo:
+    """Passed to train()'s callback after every optimizer step."""
+
+    def __init__(self, model, epoch: int, step: int, loss: float, accuracy: float, batch_size: int) -> None:  # type: ignore[no-untyped-def]
+        self.model = model
+        self.epoch = epoch  # 0-based
+        self.step = step  # 0-based, counted over all epochs
+        self.loss = loss  # this batch's loss before the step
+        self.accuracy = accuracy  # this batch's accuracy before the step
+        self.batch_size = batch_size
+
+    def deltas(self) -> list[list[float]]:
+        """δ per layer of the batch's last example for its own loss: model.deltas() × batch size
+        (the batch loss is the mean, so each example's δ reaches its z divided by the batch size)."""
+        m = self.batch_size
+        return [[d * m for d in layer] for layer in self.model.deltas()]
+
+
+def _progress_bar(progress: Optional[bool], total: int):  # type: ignore[no-untyped-def]
+    """A tqdm bar over the epochs, or None: auto (None) = on only if tqdm is installed and stderr is a TTY."""
+    if progress is False:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        if progress:
+            raise ImportError("train(progress=True) needs tqdm: pip install 'deltagrad[progress]'") from None
+        return None
+    if progress is None and not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return None
+    return tqdm(total=total, unit="epoch", desc="train")
+
+
+def train(
+    model,  # type: ignore[no-untyped-def]
+    X: Data,
+    y: Sequence[object],
+    loss: str = "hinge",
+    optimizer: Optional[Optimizer] = None,
+    epochs: int = 10,
+    batch_size: Optional[int] = None,
+    l2: float = 0.0,
+    shuffle: bool = True,
+    seed: int = 0,
+    progress: Optional[bool] = None,
+    callback: Optional[Callable[[StepInfo], object]] = None,
+) -> History:
+    """Train `model` on (X, y) and return a History of loss and accuracy per epoch.
+
+    Each step takes a batch of `batch_size` examples (None: the whole set), builds
+    L = (1/m) Σ_i loss(model(x_i), y_i) + l2 · Σ_p p², zeroes the grads, runs L.backward() (so
+    every parameter's grad is the batch *average*) and calls optimizer.step() (default
+    SGD(model.parameters(), lr=0.1)). Examples are shuffled each epoch by a Random(seed).
+    `callback(info)` runs after each step with a StepInfo; returning True stops training.
+    Every input and target is checked before the first step, so bad data changes nothing.
+    """
+    objective = get_objective(loss)
+    targets = check_dataset(model, X, y, objective)
+    n = len(targets)
+    for name, v in (("epochs", epochs), ("batch_size", 1 if batch_size is None else batch_size)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ConfigError(f"train: {name} must be a positive int, got {v!r}")
+    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not l2 >= 0:
+        raise ConfigError(f"train: l2 must be a number >= 0, got {l2!r}")
+    if optimizer is None:
+        optimizer = SGD(model.parameters(), lr=0.1)
+    elif not isinstance(optimizer, Optimizer):
+        raise ConfigError(f"train: optimizer must be an nn.SGD or nn.Adam, got {optimizer!r:.60}")
+    m = n if batch_size is None else min(batch_size, n)
+    threshold = threshold_for(targets)
+    order = list(range(n))
+    rng = random.Random(seed)
+    history = History()
+    bar = _progress_bar(progress, epochs)
+    step = 0
+    try:
+        for epoch in range(epochs):
+            if shuffle and m < n:
+                rng.shuffle(order)
+            epoch_loss, epoch_right, seen, stop = 0.0, 0, 0, False
+            for start in range(0, n, m):
+                idx = order[start:start + m]
+                xs, ts = [X[i] for i in idx], [targets[i] for i in idx]
+                outputs: list[list[float]] = []
+                L = batch_loss(_Recording(model, outputs), xs, ts, objective, l2)
+                optimizer.zero_grad()
+                L.backward()
+                optimizer.step()
+                right = sum(objective.correct(a, t, threshold) for a, t in zip(outputs, ts))
+                epoch_loss += L.data * len(idx)
+                epoch_right += right
+                seen += len(idx)
+                history.step_loss.append(L.data)
+                stop = callback is not None and callback(
+                    StepInfo(model, epoch, step, L.data, right / len(idx), len(idx))) is True
+                step += 1
+                if stop:
+                    break
+            history.loss.append(epoch_loss / seen)
+            history.accuracy.append(epoch_right / seen)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{history.loss[-1]:.4g}", acc=f"{history.accuracy[-1]:.3f}")
+            if stop:
+                break
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
+
+
+class _Recording:
+    """The model, seen through a wrapper that writes each output's floats to a list."""
+
+    __slots__ = ("model", "outputs")
+
+    def __init__(self, model, outputs: list) -> None:  # type: ignore[no-untyped-def]
+        self.model, self.outputs = model, outputs
+
+    def __call__(self, x):  # type: ignore[no-untyped-def]
+        a = self.model(x)
+        self.outputs.append([v.data for v in a])
+        return a
+
+    def parameters(self):  # type: ignore[no-untyped-def]
+        return self.model.parameters()

@@ -1,0 +1,152 @@
+"""The scalar engine against nn.equations (the notes' matrix form in NumPy), and the notes' errata."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from engine import sum_values
+from nn import MLP, cross_entropy, squared_error
+from nn import equations as eq
+from nn import errata
+
+ACTIVATIONS = ["sigmoid", "tanh", "relu", "linear"]
+LOSS_FUNCTIONS = {"squared_error": squared_error, "cross_entropy": cross_entropy}
+
+
+@st.composite
+def cases(draw):
+    nin = draw(st.integers(1, 6))
+    sizes = draw(st.lists(st.integers(1, 6), min_size=1, max_size=4))
+    activation = draw(st.sampled_from(ACTIVATIONS))
+    output_activation = draw(st.sampled_from(ACTIVATIONS))
+    loss = draw(st.sampled_from(sorted(LOSS_FUNCTIONS)))
+    m = draw(st.integers(1, 8))
+    number = st.floats(-2.0, 2.0, allow_nan=False)
+    X = draw(st.lists(st.lists(number, min_size=nin, max_size=nin), min_size=m, max_size=m))
+    if loss == "cross_entropy":
+        Y = draw(st.lists(st.integers(0, sizes[-1] - 1), min_size=m, max_size=m))
+    else:
+        Y = draw(st.lists(st.lists(number, min_size=sizes[-1], max_size=sizes[-1]), min_size=m, max_size=m))
+    seed = draw(st.integers(0, 10_000))
+    elementary = draw(st.booleans())
+    return nin, sizes, activation, output_activation, loss, X, Y, seed, elementary
+
+
+def close(a, b, tol=1e-10):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    assert a.shape == b.shape
+    assert np.all(np.abs(a - b) <= tol * np.maximum(1.0, np.abs(b))), (a, b)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_engine_gradients_and_deltas_equal_the_matrix_equations(case):
+    nin, sizes, activation, output_activation, loss, X, Y, seed, elementary = case
+    mlp = MLP(nin, sizes, activation, output_activation, seed=seed, init="micrograd", elementary=elementary)
+    W, B, acts = eq.from_mlp(mlp)
+    Yc = np.array(Y) if loss == "cross_entropy" else eq.columns(Y)
+    r = eq.backprop(W, B, eq.columns(X), Yc, acts, loss)
+    # ReLU's derivative jumps at 0; skip the (measure-zero) cases where rounding could decide it
+    assume(all(np.all(np.abs(r.Z[l]) > 1e-9) for l in r.Z if acts[l] == "relu"))
+
+    f = LOSS_FUNCTIONS[loss]
+    # the batch: C = (1/m) Σ_i C_i, so backward gives the notes' averaged gradient
+    C = sum_values([f(mlp(x), y) for x, y in zip(X, Y)]) * (1.0 / len(X))
+    mlp.zero_grad()
+    C.backward()
+    assert C.data == pytest.approx(r.cost, rel=1e-10, abs=1e-12)
+    L = len(mlp.sizes)
+    for l in range(2, L + 1):
+        close(mlp.weight_grads(l), r.dW[l])  # (5) averaged
+        close(mlp.bias_grads(l), r.dB[l].ravel())  # (6) averaged
+    # δ per example: each example's own loss, one backward each
+    for i, (x, y) in enumerate(zip(X, Y)):
+        mlp.zero_grad()
+        f(mlp(x), y).backward()
+        for l, deltas in enumerate(mlp.deltas(), start=2):
+            close(deltas, r.delta[l][:, i])
+        # one step further back: ∂C/∂x = (W²)ᵀ Δ²
+        close([v.grad for v in mlp.inputs], W[2].T @ r.delta[2][:, i])
+
+
+def _network(sizes, seed=0, activation="sigmoid"):
+    mlp = MLP(sizes[0], sizes[1:], activation, init="micrograd", seed=seed)
+    return mlp, *eq.from_mlp(mlp)
+
+
+def _engine_deltas(mlp, x, y):
+    mlp.zero_grad()
+    squared_error(mlp(x), y).backward()
+    return mlp.deltas()
+
+
+def test_erratum_000_delta_without_transpose_fails_on_a_non_square_layer():
+    # 3-4-2, the example network of note 000: W³ is 2 × 4
+    mlp, W, B, acts = _network([3, 4, 2], seed=1)
+    x, y = [0.5, -0.3, 0.8], [1.0, 0.0]
+    deltas = _engine_deltas(mlp, x, y)
+    X, Y = eq.columns([x]), eq.columns([y])
+    r = eq.backprop(W, B, X, Y, acts)
+    close(r.delta[2][:, 0], deltas[0])  # with the transpose: the engine's δ²
+    with pytest.raises(ValueError):  # as printed, W³ Δ³ does not even multiply (2×4 times 2×1)
+        errata.delta_as_printed_000(W[3], r.delta[3], r.Z[2], "sigmoid")
+
+
+def test_erratum_000_delta_without_transpose_gives_wrong_numbers_on_a_square_layer():
+    mlp, W, B, acts = _network([2, 3, 3], seed=4)  # W³ is 3 × 3: the printed form multiplies
+    x, y = [0.9, -0.4], [1.0, 0.0, 1.0]
+    deltas = np.array(_engine_deltas(mlp, x, y)[0])
+    r = eq.backprop(W, B, eq.columns([x]), eq.columns([y]), acts)
+    printed = errata.delta_as_printed_000(W[3], r.delta[3], r.Z[2], "sigmoid")[:, 0]
+    close(eq.hidden_delta(W[3], r.delta[3], r.Z[2], "sigmoid")[:, 0], deltas)
+    assert np.max(np.abs(printed - deltas)) > 0.1 * np.max(np.abs(deltas))
+
+
+def test_erratum_000_activation_is_sigma_of_z_not_z_of_sigma():
+    mlp, W, B, acts = _network([2, 3, 1], seed=2)
+    mlp([0.3, 0.6])
+    z = np.array([n.z.data for n in mlp.layers[0].neurons])
+    a = np.array([n.a.data for n in mlp.layers[0].neurons])
+    close(a, eq.sigma(z, "sigmoid"))  # A^l = σ(Z^l)
+    assert np.max(np.abs(z - eq.sigma(a, "sigmoid"))) > 0.1  # the printed Z^l = σ(A^l) is false
+
+
+def test_erratum_004_sigma_instead_of_sigma_prime_does_not_match():
+    mlp, W, B, acts = _network([2, 4, 2], seed=3)
+    x, y = [1.0, -0.5], [0.0, 1.0]
+    deltas = _engine_deltas(mlp, x, y)
+    r = eq.backprop(W, B, eq.columns([x]), eq.columns([y]), acts)
+    with_sigma = errata.delta_with_sigma_004(W[3], r.delta[3], r.Z[2], "sigmoid")[:, 0]
+    close(eq.hidden_delta(W[3], r.delta[3], r.Z[2], "sigmoid")[:, 0], deltas[0])
+    assert np.max(np.abs(with_sigma - np.array(deltas[0]))) > 1e-3
+
+
+def test_erratum_001_output_gradient_sign():
+    mlp, *_ = _network([2, 2], seed=5)
+    y = [0.2, 0.9]
+    out = mlp([0.4, 0.1])
+    L = squared_error(out, y)
+    L.backward()
+    a = [v.data for v in out]
+    engine = [v.grad for v in out]  # ∂L/∂a_j
+    assert engine == pytest.approx([aj - yj for aj, yj in zip(a, y)], abs=1e-15)
+    written = errata.output_grad_as_written_001(a, y)
+    assert written == pytest.approx([-g for g in engine], abs=1e-15)  # the opposite sign
+    assert max(abs(w - g) for w, g in zip(written, engine)) > 1e-3
+
+
+def test_mini_batch_gradient_is_the_average_of_per_example_gradients():
+    mlp, W, B, acts = _network([3, 4, 2], seed=6)
+    X = [[0.1, 0.2, 0.3], [-1.0, 0.5, 2.0], [0.7, -0.7, 0.0]]
+    Y = [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]
+    r = eq.backprop(W, B, eq.columns(X), eq.columns(Y), acts)
+    per_example = [eq.backprop(W, B, eq.columns([x]), eq.columns([y]), acts).dW[2] for x, y in zip(X, Y)]
+    close(r.dW[2], sum(per_example) / 3)
+
+
+def test_equations_reject_a_badly_shaped_batch():
+    _, W, B, acts = _network([3, 2], seed=0)
+    with pytest.raises(ValueError, match="examples as columns"):
+        eq.backprop(W, B, np.zeros((2, 3)), np.zeros((2, 2)), acts)
