@@ -1,0 +1,274 @@
+"""draw(root): the expression graph as DOT, with data, grad, local derivatives and the signals δ carries.
+
+Reads only what the engine records (`parents`, `local_grads`, `op`, `label`, `data`, `grad`) and
+walks the graph with `engine.topo_order` (no recursion). Ids are positions in that order, so the
+same graph always gives the same DOT: the k-th node is "v{k}", its op "op{k}", and the edge
+carrying node.parents[p] into it "e{k}_{p}".
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Collection, Optional
+
+from engine import Value, topo_order
+from viz import style
+from viz.errors import GraphTooLargeError, NotDrawableError
+from viz.labels import pretty_label
+from viz.render import Diagram, _looks_like_mlp
+from viz.style import esc
+
+DEFAULT_MAX_NODES = 300
+RANKDIRS = ("LR", "TB", "RL", "BT")
+_MAX_SUM_TERMS = 4  # a fan-out sum longer than this is abbreviated
+
+
+def draw(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    fmt: style.FormatSpec = ".4g",
+    hide_constants: bool = False,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    show_grad: Optional[bool] = None,
+    title: Optional[str] = None,
+    legend: bool = True,
+    model: Any = None,
+    highlight_edge: Optional[tuple[Value, int]] = None,
+    complete: Optional[Collection[Value]] = None,
+    pending: Optional[Collection[Value]] = None,
+    applied_edges: Optional[Collection[tuple[Value, int]]] = None,
+) -> Diagram:
+    """The graph that computed `root`: one record {label | data | grad} per Value, one node per op,
+    and on each edge the local derivative ∂out/∂in and the signal local × grad(out) it carried back.
+
+    show_grad=None shows grads once any node has a non-zero grad (i.e. after backward()).
+    The stepper's state (None = after a complete backward pass): `highlight_edge` (node, p) is the
+    edge from node.parents[p] being applied now; `complete` nodes have their final grad; `pending`
+    nodes are dimmed; only `applied_edges` show their signal. `model` (an nn.MLP) marks its
+    neurons' z as pre-activations (so is any node labelled "z..."): they show δ = ∂L/∂z.
+    """
+    _check_root(root)
+    _check_options(rankdir, max_nodes, hide_constants, legend)
+    number = style.make_formatter(fmt)
+    order = topo_order(root)
+    if len(order) > max_nodes:
+        raise GraphTooLargeError(
+            f"draw: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; a picture that "
+            "big is unreadable (and slow to lay out). Draw the network neuron by neuron with "
+            "viz.draw_network(model), or draw one example's graph (one forward pass on one input), "
+            "or pass a larger max_nodes",
+            len(order), max_nodes,
+        )
+    index = {node: k for k, node in enumerate(order)}
+    state = _State(order, index, highlight_edge, complete, pending, applied_edges)
+    hidden = {k for k, v in enumerate(order) if hide_constants and v.op == "const"}
+    if show_grad is None:
+        show_grad = applied_edges is not None or any(v.grad != 0.0 for v in order)
+    preacts = _preactivations(order, model)
+    scale = style.grad_scale([v.grad for v in order if v.op != "const"])
+    terms = _terms(order, index, hidden, state) if show_grad else {}
+
+    g = Diagram(name="deltagrad")
+    g.attr(rankdir=rankdir, fontname=style.FONT, nodesep="0.25", ranksep="0.45")
+    if title:
+        g.attr(label=title, labelloc="t", fontsize="16")
+    g.attr("node", fontname=style.FONT, fontsize="11")
+    g.attr("edge", fontname=style.FONT, fontsize="9", arrowsize="0.7")
+    for k, node in enumerate(order):
+        if k in hidden:
+            continue
+        muted = k in state.pending
+        if node.op == "const":
+            g.node(f"v{k}", number(node.data), id=f"v{k}", shape="box", style="rounded", height="0.25",
+                   fontsize="10", color=style.MUTED if muted else "#606060",
+                   fontcolor=style.MUTED if muted else "black", tooltip=f"constant {number(node.data)}")
+        else:
+            name = pretty_label(node.label) if node.label else f"t{k}"
+            g.node(f"v{k}", _record(node, name, k, number, show_grad, scale, muted, k in state.complete,
+                                    k in preacts, terms.get(k)),
+                   id=f"v{k}", shape="plain", tooltip=_tooltip(node, name, number, k in preacts, show_grad))
+        if node.parents:
+            _draw_op(g, node, k, index, hidden, number, muted, show_grad, state)
+    if legend and show_grad:
+        g.node("legend", _legend(scale, number, bool(preacts), state, any(len(t) > 1 for t in terms.values())),
+               id="legend", shape="plain", fontsize="9")
+    return g
+
+
+class _State:
+    """Where the backward pass is: which edges are applied, which nodes complete or pending."""
+
+    def __init__(self, order: list[Value], index: dict[Value, int], highlight: Any, complete: Any,
+                 pending: Any, applied: Any) -> None:
+        self.highlight = None if highlight is None else _edge_key(highlight, index, "highlight_edge")
+        self.complete = _node_keys(complete, index, "complete")
+        self.pending = _node_keys(pending, index, "pending")
+        self.applied = None if applied is None else {_edge_key(e, index, "applied_edges") for e in applied}
+
+    def is_applied(self, k: int, p: int) -> bool:
+        return self.applied is None or (k, p) in self.applied
+
+
+def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: set[int],
+             number: style.Formatter, muted: bool, show_grad: bool, state: _State) -> None:
+    """The op node of node k, its edge to the value, and one labelled edge per parent."""
+    consts = [number(p.data) for p in node.parents if index[p] in hidden]
+    label = style.op_symbol(node.op) + "".join(f" {c}" for c in consts[:3]) + (" …" if len(consts) > 3 else "")
+    colour = style.MUTED if muted else "black"
+    g.node(f"op{k}", label, id=f"op{k}", shape="ellipse" if len(label) > 2 else "circle",
+           width="0.3", height="0.3", margin="0.02", fontsize="12", color=colour, fontcolor=colour,
+           tooltip=f"op {node.op}")
+    g.edge(f"op{k}", f"v{k}", id=f"op{k}_out", color=colour)
+    for p, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        j = index[parent]
+        if j in hidden:
+            continue
+        applied = show_grad and state.is_applied(k, p)
+        signal = local * node.grad
+        lines = [f'<font color="{style.LOCAL}">local {esc(number(local))}</font>']
+        if applied:
+            lines.append(f'<font color="{_signal_colour(signal)}">signal {esc(number(signal))}</font>')
+        attrs = {"id": f"e{k}_{p}", "label": "<" + "<br/>".join(lines) + ">",
+                 "tooltip": _edge_tooltip(node, p, local, number, applied)}
+        if state.highlight == (k, p):
+            attrs.update(color=style.HIGHLIGHT, penwidth="3", fontcolor=style.HIGHLIGHT)
+            attrs["label"] = "<<b>" + "<br/>".join(lines) + "</b>>"
+        elif muted or (state.applied is not None and not applied):
+            attrs.update(color=style.MUTED)
+        g.edge(f"v{j}", f"op{k}", **attrs)
+
+
+def _record(node: Value, name: str, k: int, number: style.Formatter, show_grad: bool, scale: float,
+            muted: bool, complete: bool, preact: bool, terms: Optional[list[float]]) -> str:
+    """The micrograd-style record { label | data | grad } as an HTML-like table."""
+    font = (f'<font color="{style.MUTED}">', "</font>") if muted else ("", "")
+    name_bg = ' bgcolor="#e7d4e8"' if preact and not muted else ""
+    cells = [f"<td{name_bg}><b>{font[0]}{esc(name)}{font[1]}</b></td>",
+             f"<td>{font[0]}data {esc(number(node.data))}{font[1]}</td>"]
+    if show_grad:
+        word = "δ" if preact else "grad"
+        text = f"{word} {esc(number(node.grad))}"
+        if terms and len(terms) > 1 and math.isclose(sum(terms), node.grad, rel_tol=1e-9, abs_tol=1e-12):
+            more = f" + … ({len(terms)} terms)" if len(terms) > _MAX_SUM_TERMS else ""
+            text += "<br/>= " + esc(_sum_text(terms[:_MAX_SUM_TERMS], number)) + more
+        if muted:
+            cells.append(f"<td>{font[0]}{text}{font[1]}</td>")
+        else:
+            fill = style.grad_fill(node.grad, scale)
+            cells.append(f'<td bgcolor="{fill}"><font color="{style.text_colour(fill)}">{text}</font></td>')
+    border, colour = ("3", style.COMPLETE) if complete else ("1", style.MUTED if muted else "black")
+    if preact and not complete and not muted:
+        border, colour = "2", style.PREACT
+    return (f'<<table border="{border}" color="{colour}" cellborder="1" cellspacing="0" '
+            f'cellpadding="4"><tr>{"".join(cells)}</tr></table>>')
+
+
+def _sum_text(terms: list[float], number: style.Formatter) -> str:
+    """'a + b − c' for the terms [a, b, -c]."""
+    text = number(terms[0])
+    for t in terms[1:]:
+        text += f" − {number(-t)}" if t < 0 else f" + {number(t)}"
+    return text
+
+
+def _terms(order: list[Value], index: dict[Value, int], hidden: set[int], state: _State) -> dict[int, list[float]]:
+    """node index -> the signals it received, in backward order (the order Step.term counts)."""
+    terms: dict[int, list[float]] = {}
+    for k in range(len(order) - 1, -1, -1):
+        node = order[k]
+        if k in hidden:
+            continue
+        for p, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if state.is_applied(k, p):
+                terms.setdefault(index[parent], []).append(local * node.grad)
+    return terms
+
+
+def _preactivations(order: list[Value], model: Any) -> set[int]:
+    """Indices of the pre-activation nodes: the model's neurons' z, and nodes labelled z..."""
+    zs = set()
+    if model is not None:
+        for layer in getattr(model, "layers", ()):
+            for neuron in getattr(layer, "neurons", ()):
+                z = getattr(neuron, "z", None)
+                if type(z) is Value:
+                    zs.add(z)
+    return {k for k, v in enumerate(order) if v in zs or v.label.startswith("z")}
+
+
+def _legend(scale: float, number: style.Formatter, preacts: bool, state: _State, sums: bool) -> str:
+    notes = ["edge: local = ∂out/∂in", "signal = local × grad(out), passed back along the edge"]
+    if sums:
+        notes.append("several signals into one node: its grad is their sum")
+    if preacts:
+        notes.append("purple name: a pre-activation z, showing δ = ∂L/∂z")
+    if state.complete:
+        notes.append("green border: grad complete")
+    if state.pending:
+        notes.append("grey: not reached yet")
+    notes.append("colour: sign and size of grad")
+    return style.legend_table(notes, style.legend_rows(scale, number))
+
+
+def _signal_colour(signal: float) -> str:
+    return "#08519c" if signal < 0 else "#a50f15" if signal > 0 else "#000000"
+
+
+def _tooltip(node: Value, name: str, number: style.Formatter, preact: bool, show_grad: bool) -> str:
+    what = f"{name} = {node.op}(...)" if node.parents else f"{name} (leaf)"
+    if not show_grad:
+        return f"{what}: data {number(node.data)}"
+    grad = f"δ = ∂L/∂{name}" if preact else "grad"
+    return f"{what}: data {number(node.data)}, {grad} {number(node.grad)}"
+
+
+def _edge_tooltip(node: Value, p: int, local: float, number: style.Formatter, applied: bool) -> str:
+    text = f"∂out/∂in = {number(local)}"
+    if applied:
+        text += f"; signal = {number(local)} × {number(node.grad)} = {number(local * node.grad)}"
+    return text
+
+
+def _check_root(root: object) -> None:
+    if type(root) is Value:
+        return
+    hint = " (for a network use viz.draw_network(mlp))" if _looks_like_mlp(root) else ""
+    raise NotDrawableError(
+        f"draw: expected an engine.Value (the root of a graph), got {type(root).__name__} {root!r:.60}{hint}"
+    )
+
+
+def _check_options(rankdir: object, max_nodes: object, hide_constants: object, legend: object) -> None:
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw: max_nodes must be a positive int, got {max_nodes!r}")
+    for name, flag in (("hide_constants", hide_constants), ("legend", legend)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"draw: {name} must be True or False, got {flag!r}")
+
+
+def _node_keys(values: Any, index: dict[Value, int], what: str) -> set[int]:
+    if values is None:
+        return set()
+    keys = set()
+    for v in values:
+        if type(v) is not Value:
+            raise TypeError(f"draw: {what} must hold Values, got {type(v).__name__} {v!r:.60}")
+        if v not in index:
+            raise ValueError(f"draw: {what} holds {v!r}, which is not a node of this graph")
+        keys.add(index[v])
+    return keys
+
+
+def _edge_key(edge: Any, index: dict[Value, int], what: str) -> tuple[int, int]:
+    if not (isinstance(edge, tuple) and len(edge) == 2 and type(edge[0]) is Value
+            and isinstance(edge[1], int) and not isinstance(edge[1], bool)):
+        raise TypeError(f"draw: {what} must be (Value, position) pairs, got {edge!r:.80}")
+    node, p = edge
+    if node not in index:
+        raise ValueError(f"draw: {what} names {node!r}, which is not a node of this graph")
+    if not 0 <= p < len(node.parents):
+        raise ValueError(f"draw: {what} position {p} is out of range for {node!r} "
+                         f"({len(node.parents)} parents)")
+    return index[node], p

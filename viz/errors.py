@@ -1,0 +1,37 @@
+"""viz's exceptions: each names what was asked for and what went wrong."""
+from __future__ import annotations
+
+from engine.errors import DeltagradError
+
+
+class VizError(DeltagradError):
+    """Base class of the errors viz raises on purpose."""
+
+
+class NotDrawableError(VizError, TypeError):
+    """The object given to a drawing or rendering function is not something viz can draw."""
+
+
+class GraphTooLargeError(VizError, ValueError):
+    """The graph has more nodes than `max_nodes`; `.nodes` and `.max_nodes` say how many."""
+
+    def __init__(self, message: str, nodes: int, max_nodes: int) -> None:
+        super().__init__(message)
+        self.nodes = nodes
+        self.max_nodes = max_nodes
+
+
+class UnsupportedFormatError(VizError, ValueError):
+    """An output format (or file extension) viz cannot write."""
+
+
+class RendererNotFoundError(VizError, RuntimeError):
+    """No Graphviz renderer is installed that can produce the requested format."""
+
+
+class RenderError(VizError, RuntimeError):
+    """The renderer ran but failed (bad DOT, a crash or a timeout)."""
+
+
+class OutputPathError(VizError, OSError):
+    """The output file cannot be written (missing directory, no permission, a directory)."""
