@@ -30,8 +30,7 @@ import numpy as np
 
 import engine
 from engine import Value
-from nn import equations, errata
-from nn.mlp import MLP
+from nn import MLP, equations, errata
 
 np.set_printoptions(precision=5, suppress=True)
 

@@ -26,9 +26,8 @@ import numpy as np
 
 import engine
 from engine import Value
+from nn import MLP, Perceptron, perceptron_update
 from nn.datasets import blobs, signed, xor
-from nn.mlp import MLP
-from nn.perceptron import Perceptron, perceptron_update
 
 np.set_printoptions(precision=5, suppress=True)
 

@@ -25,8 +25,7 @@ import numpy as np
 
 import engine
 from engine import Value
-from nn import errata
-from nn.mlp import MLP
+from nn import MLP, errata
 
 np.set_printoptions(precision=5, suppress=True)
 

@@ -18,12 +18,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nn import equations
+from nn import MLP, Adam, accuracy, binary_cross_entropy, equations, train
 from nn.datasets import circles, moons
-from nn.metrics import accuracy
-from nn.mlp import MLP
-from nn.optim import Adam
-from nn.train import train
 
 # Without ipywidgets tqdm falls back to a text bar and says so; the text bar is all we need.
 warnings.filterwarnings("ignore", message="IProgress not found")
@@ -128,8 +124,6 @@ print("mean |δ| per layer, first epoch:", np.round(first, 5), " last 5 epochs:"
 # showed):
 
 # %%
-from nn.losses import binary_cross_entropy
-
 x0, y0 = X[0], y[0]
 net.zero_grad()
 binary_cross_entropy(net(x0), y0).backward()

@@ -18,8 +18,7 @@ import math
 import numpy as np
 
 import viz
-from nn import equations
-from nn.mlp import MLP
+from nn import MLP, equations
 
 net = MLP(2, [2, 1], activation="sigmoid", seed=3)
 x, y = [0.5, -1.0], 1.0
