@@ -31,3 +31,4 @@ from viz.frames import frame, frame_svgs, save_animation, save_frames
 from viz.player import StepPlayer, save_steps_html, step_through, steps_html
 from viz.quiz import Feedback, Quiz, run_quiz, start_quiz
 from viz.steps import BackwardTrace, StepRecord, explain_steps, explain_steps_latex, print_steps, trace_backward
+from viz.worksheet import Worksheet, mlp_worksheet
