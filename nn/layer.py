@@ -14,7 +14,8 @@ class Layer(Module):
     """nout neurons z_j = Σ_k w_jk x_k + b_j, a_j = σ(z_j); `layer(x)` is always a list of Values.
 
     `number` is the notes' layer number (input layer = 1, so the first layer of weights is 2),
-    used only for the labels "w{number}_{jk}"; without it labels read "w_{jk}". Weights are drawn from one seeded stream (`seed`, or a shared `rng`).
+    used only for the labels "w{number}_{jk}"; without it labels read "w_{jk}".
+    Weights are drawn from one seeded stream (`seed`, or a shared `rng`).
     """
 
     def __init__(
@@ -29,8 +30,7 @@ class Layer(Module):
         rng: Optional[random.Random] = None,
         number: Optional[int] = None,
     ) -> None:
-        check_count(nin, "nin", "Layer")
-        check_count(nout, "nout", "Layer")
+        nin, nout = check_count(nin, "nin", "Layer"), check_count(nout, "nout", "Layer")
         rng = rng if rng is not None else random.Random(seed)
         self.nin, self.nout, self.number = nin, nout, number
         self.neurons = [

@@ -1,7 +1,7 @@
 """Using a model on a data set: predictions, labels, accuracy and the mean loss."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from engine import Value, no_grad, sum_values
 from nn.errors import ShapeError
@@ -9,10 +9,13 @@ from nn.inputs import wrap_inputs
 from nn.losses import l2_penalty
 from nn.objectives import Objective, get_objective, threshold_for
 
+if TYPE_CHECKING:
+    from nn.mlp import MLP
+
 Data = Sequence[Sequence[float]]
 
 
-def check_dataset(model, X: Data, y: Sequence[object], objective: Objective) -> list[object]:  # type: ignore[no-untyped-def]
+def check_dataset(model: MLP, X: Data, y: Sequence[object], objective: Objective) -> list[object]:
     """Check every input and target before anything runs; returns the checked targets."""
     if not hasattr(X, "__len__") or not hasattr(y, "__len__"):
         raise ShapeError("X and y must be lists (one input row and one target per example)")
@@ -35,13 +38,13 @@ def check_dataset(model, X: Data, y: Sequence[object], objective: Objective) -> 
     return checked
 
 
-def predict(model, X: Data) -> list[list[float]]:  # type: ignore[no-untyped-def]
+def predict(model: MLP, X: Data) -> list[list[float]]:
     """The model's outputs (floats) for every row of X, without building a graph."""
     with no_grad():
         return [[a.data for a in model(x)] for x in X]
 
 
-def classify(model, x: Sequence[float], loss: str = "hinge") -> object:  # type: ignore[no-untyped-def]
+def classify(model: MLP, x: Sequence[float], loss: str = "hinge") -> object:
     """The predicted label of one input under `loss`'s convention: ±1 (hinge), 0/1 (BCE),
     a class index (cross-entropy), or for squared error/MSE 0/1 (one output) or an index."""
     objective = get_objective(loss)
@@ -59,7 +62,7 @@ def classify(model, x: Sequence[float], loss: str = "hinge") -> object:  # type:
     return max(range(len(a)), key=a.__getitem__)
 
 
-def accuracy(model, X: Data, y: Sequence[object], loss: str = "hinge") -> float:  # type: ignore[no-untyped-def]
+def accuracy(model: MLP, X: Data, y: Sequence[object], loss: str = "hinge") -> float:
     """The fraction of examples the model gets right (see nn.objectives for what 'right' means)."""
     objective = get_objective(loss)
     targets = check_dataset(model, X, y, objective)
@@ -69,7 +72,7 @@ def accuracy(model, X: Data, y: Sequence[object], loss: str = "hinge") -> float:
     return right / len(targets)
 
 
-def batch_loss(model, X: Data, y: Sequence[object], objective: Objective, l2: float = 0.0) -> Value:  # type: ignore[no-untyped-def]
+def batch_loss(model: MLP, X: Data, y: Sequence[object], objective: Objective, l2: float = 0.0) -> Value:
     """(1/m) Σ_i L(model(x_i), y_i) (+ l2 · Σ p²), unchecked: the training step's loss."""
     loss = objective.loss
     total = sum_values([loss(model(x), t) for x, t in zip(X, y)]) * (1.0 / len(X))
@@ -78,7 +81,7 @@ def batch_loss(model, X: Data, y: Sequence[object], objective: Objective, l2: fl
     return total
 
 
-def dataset_loss(model, X: Data, y: Sequence[object], loss: str = "hinge", l2: float = 0.0) -> Value:  # type: ignore[no-untyped-def]
+def dataset_loss(model: MLP, X: Data, y: Sequence[object], loss: str = "hinge", l2: float = 0.0) -> Value:
     """The mean loss over the data set (+ the L2 penalty l2 · Σ p²) as one Value.
 
     Its backward() gives the gradient averaged over the examples, as in the notes' mini-batches.

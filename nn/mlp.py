@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import random
 from typing import Optional, Sequence, Union
 
@@ -22,7 +23,7 @@ from nn.module import Module
 from nn.neuron import check_count
 from nn import serialize
 
-PathLike = Union[str, "os.PathLike[str]"]  # noqa: F821 (only for type checkers)
+PathLike = Union[str, "os.PathLike[str]"]
 
 
 class MLP(Module):
@@ -50,13 +51,12 @@ class MLP(Module):
         init: str = "auto",
         elementary: bool = False,
     ) -> None:
-        check_count(nin, "nin", "MLP")
+        nin = check_count(nin, "nin", "MLP")
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
             raise ConfigError(f"MLP: layer sizes must be a list of positive ints, got {sizes!r:.60}")
         if len(sizes) == 0:
             raise ConfigError("MLP: layer sizes are empty; give at least the output layer, e.g. MLP(2, [1])")
-        for n in sizes:
-            check_count(n, "every layer size", "MLP")
+        sizes = [check_count(n, "every layer size", "MLP") for n in sizes]
         check_activation(activation, "MLP")
         out_act = activation if output_activation is None else output_activation
         check_activation(out_act, "MLP (output_activation)")

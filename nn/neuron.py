@@ -1,6 +1,7 @@
 """Neuron: z = Σ_k w_k x_k + b, a = σ(z); keeps the z and a of its most recent call."""
 from __future__ import annotations
 
+import numbers
 import random
 from typing import Optional, Sequence
 
@@ -20,10 +21,10 @@ def subscript(j: int, k: Optional[int] = None) -> str:
 
 
 def check_count(n: object, what: str, where: str) -> int:
-    """n if it is a positive int, else ConfigError."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    """n as an int if it is a positive integer (numpy ints too), else ConfigError."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ConfigError(f"{where}: {what} must be a positive int, got {n!r}")
-    return n
+    return int(n)
 
 
 class Neuron(Module):
@@ -53,12 +54,13 @@ class Neuron(Module):
         layer: Optional[int] = None,
         index: Optional[int] = None,
     ) -> None:
-        check_count(nin, "nin", "Neuron")
+        nin = check_count(nin, "nin", "Neuron")
         self.activation = check_activation(activation, "Neuron")
         check_init(init, "Neuron")
         if layer is not None and index is None:
             raise ConfigError("Neuron: a layer number needs the neuron's index too (for the labels)")
-        weights, bias = initial_weights(nin, scheme_for(init, self.activation), rng if rng is not None else random.Random(seed))
+        rng = rng if rng is not None else random.Random(seed)
+        weights, bias = initial_weights(nin, scheme_for(init, self.activation), rng)
         if index is None:
             w_labels = [f"w{k}" for k in range(1, nin + 1)]
             b_label, self._z_label, self._a_label = "b", "z", "a"

@@ -79,7 +79,7 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: Rate, momentum: float = 0.0) -> None:
         super().__init__(params, lr, "SGD")
-        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not 0.0 <= momentum < 1.0:
+        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not 0 <= momentum < 1:
             raise ConfigError(f"SGD: momentum must be a number in [0, 1), got {momentum!r}")
         self.momentum = float(momentum)
         self.velocity = [0.0] * len(self.params)
@@ -102,8 +102,9 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − lr·m̂/(√v̂ + ε) with bias-corrected m̂, v̂."""
 
-    def __init__(self, params: Iterable[Value], lr: Rate = 0.001, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8) -> None:
+    def __init__(
+        self, params: Iterable[Value], lr: Rate = 0.001, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+    ) -> None:
         super().__init__(params, lr, "Adam")
         try:
             b1, b2 = (float(b) for b in betas)

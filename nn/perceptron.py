@@ -83,7 +83,7 @@ class Perceptron(Module):
 
     def _check(self, X: object, y: object, lr: object, max_epochs: object) -> tuple[list[list[float]], list[float]]:
         """All inputs and labels checked (and copied as floats) before any weight changes."""
-        if not hasattr(X, "__len__") or not hasattr(y, "__len__") or len(X) != len(y) or not len(y):  # type: ignore[arg-type]
+        if not (hasattr(X, "__len__") and hasattr(y, "__len__")) or len(X) != len(y) or not len(y):  # type: ignore[arg-type]
             raise ConfigError("Perceptron.fit: X and y must be non-empty lists of the same length")
         rows = [[v.data for v in wrap_inputs(x, self._x_labels, f"Perceptron.fit example {i}")]
                 for i, x in enumerate(X)]  # type: ignore[arg-type]

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import random
 import sys
-from typing import Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from nn.errors import ConfigError
 from nn.metrics import Data, batch_loss, check_dataset
 from nn.objectives import get_objective, threshold_for
 from nn.optim import SGD, Optimizer
+
+if TYPE_CHECKING:
+    from nn.mlp import MLP
 
 
 class History:
@@ -42,7 +45,7 @@ class History:
 class StepInfo:
     """Passed to train()'s callback after every optimizer step."""
 
-    def __init__(self, model, epoch: int, step: int, loss: float, accuracy: float, batch_size: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: MLP, epoch: int, step: int, loss: float, accuracy: float, batch_size: int) -> None:
         self.model = model
         self.epoch = epoch  # 0-based
         self.step = step  # 0-based, counted over all epochs
@@ -73,7 +76,7 @@ def _progress_bar(progress: Optional[bool], total: int):  # type: ignore[no-unty
 
 
 def train(
-    model,  # type: ignore[no-untyped-def]
+    model: MLP,
     X: Data,
     y: Sequence[object],
     loss: str = "hinge",

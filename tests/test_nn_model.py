@@ -224,3 +224,12 @@ def test_nn_imports_without_numpy_and_equations_names_the_extra():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "pip install 'deltagrad[numpy]'" in out.stdout
+
+
+def test_package_docstring_example_runs():
+    import doctest
+
+    import nn
+
+    result = doctest.testmod(nn)
+    assert result.attempted >= 3 and result.failed == 0
