@@ -7,6 +7,7 @@ loop without recording. No recursion anywhere: graphs a million nodes deep are f
 """
 from __future__ import annotations
 
+import gc
 from typing import Iterator
 
 from engine.value import Value
@@ -59,20 +60,23 @@ def topo_order(root: Value) -> list[Value]:
         raise TypeError(f"topo_order: expected a Value, got {type(root).__name__} {root!r:.60}")
     order: list[Value] = []
     seen = {root}
-    add_seen = seen.add
-    # Each entry is (node, its parents iterator); a node is emitted once its iterator is exhausted.
-    stack = [(root, iter(root.parents))]
-    push, pop, emit = stack.append, stack.pop, order.append
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
+    # nodes[-1] is the node being expanded, pending[-1] the iterator over its parents not yet
+    # visited; a node is emitted once that iterator runs out. Leaves are emitted on sight.
+    nodes = [root]
+    pending = [iter(root.parents)]
+    mark, emit = seen.add, order.append
+    while pending:
+        for parent in pending[-1]:
             if parent not in seen:
-                add_seen(parent)
-                push((parent, iter(parent.parents)))
-                break
+                mark(parent)
+                if parent.parents:
+                    nodes.append(parent)
+                    pending.append(iter(parent.parents))
+                    break
+                emit(parent)
         else:
-            pop()
-            emit(node)
+            pending.pop()
+            emit(nodes.pop())
     return order
 
 
@@ -95,8 +99,19 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Step]:
 
 
 def run_backward(root: Value, seed: float = 1.0) -> None:
-    """The same loop as backward_steps, run to the end without recording Steps."""
-    next(_chain_rule(root, seed, False), None)
+    """The same loop as backward_steps, run to the end without recording Steps.
+
+    The cyclic garbage collector is paused meanwhile and then restored to its previous state:
+    the graph has no cycles, and the collector's passes over a deep graph cost more than the
+    chain rule itself.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        next(_chain_rule(root, seed, False), None)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _chain_rule(root: Value, seed: float, record: bool) -> Iterator[Step]:
@@ -107,8 +122,10 @@ def _chain_rule(root: Value, seed: float, record: bool) -> Iterator[Step]:
     index = 0
     for node in reversed(order):
         upstream = node.grad
-        position = 0
-        for parent, local in zip(node.parents, node.local_grads):
+        local_grads = node.local_grads
+        position = 0  # a counter, not zip(): zip's per-node objects cost more than the loop body
+        for parent in node.parents:
+            local = local_grads[position]
             contribution = local * upstream
             parent.grad += contribution
             if record:
@@ -117,7 +134,7 @@ def _chain_rule(root: Value, seed: float, record: bool) -> Iterator[Step]:
                 yield Step(index, node, parent, position, local, upstream, contribution,
                            parent.grad, term, terms[key], position == 0)
                 index += 1
-                position += 1
+            position += 1
 
 
 def _count_terms(order: list[Value]) -> dict[int, int]:
