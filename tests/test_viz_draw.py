@@ -155,6 +155,17 @@ def test_colour_encodes_sign_and_size():
     assert "colour" in legend and "grad in (5, 10]" in legend
 
 
+def test_fixed_colour_scale():
+    p = Value(1.0, "p")
+    out = 0.5 * p
+    out.backward()
+    src = viz.draw(out, colour_scale=10.0).source
+    assert style.POSITIVE[0] in node_line(src, f"v{topo_order(out).index(p)}")  # 0.5 of 10: lightest
+    assert "grad in (5, 10]" in node_line(src, "legend")
+    with pytest.raises(ValueError, match="colour_scale"):
+        viz.draw(out, colour_scale=0)
+
+
 def test_hide_constants_moves_the_number_into_the_op():
     x = Value(3.0, "x")
     y = x * 2.0 + 1.0
@@ -220,11 +231,11 @@ def test_too_many_nodes_is_refused_with_the_count_and_a_way_out():
 
 
 def test_deep_graph_no_recursion():
-    root = chain(20_000)
-    with pytest.raises(viz.GraphTooLargeError, match="40001 nodes"):
+    root = chain(5_000)  # 10001 nodes: far deeper than Python's recursion limit
+    with pytest.raises(viz.GraphTooLargeError, match="10001 nodes"):
         viz.draw(root)
-    src = viz.draw(root, max_nodes=50_000, show_grad=False).source
-    assert "id=v40000" in src
+    src = viz.draw(root, max_nodes=20_000, show_grad=False).source
+    assert "id=v10000" in src
 
 
 # ---------------------------------------------------------------------- the stepper's options

@@ -202,6 +202,8 @@ def test_graphviz_style_render_method(tmp_path):
     out = d.render("graph", directory=tmp_path, format="png")
     assert Path(out) == tmp_path / "graph.png" and Path(out).read_bytes()[:4] == b"\x89PNG"
     assert (tmp_path / "graph").read_text(encoding="utf-8") == d.source
+    assert d.render(tmp_path / "again").endswith("again.svg")           # svg by default, not pdf
+    assert d.pipe()[:5] == b"<?xml" and d.copy().source == d.source
 
 
 def test_svg_is_deterministic():

@@ -37,6 +37,7 @@ def draw(
     complete: Optional[Collection[Value]] = None,
     pending: Optional[Collection[Value]] = None,
     applied_edges: Optional[Collection[tuple[Value, int]]] = None,
+    colour_scale: Optional[float] = None,
 ) -> Diagram:
     """The graph that computed `root`: one record {label | data | grad} per Value, one node per op,
     and on each edge the local derivative ∂out/∂in and the signal local × grad(out) it carried back.
@@ -46,9 +47,14 @@ def draw(
     edge from node.parents[p] being applied now; `complete` nodes have their final grad; `pending`
     nodes are dimmed; only `applied_edges` show their signal. `model` (an nn.MLP) marks its
     neurons' z as pre-activations (so is any node labelled "z..."): they show δ = ∂L/∂z.
+    `colour_scale` is the |grad| drawn darkest (None: the largest in the picture); pass the same
+    value to every frame of an animation so a colour means the same number throughout.
     """
     _check_root(root)
     _check_options(rankdir, max_nodes, hide_constants, legend)
+    if colour_scale is not None and (isinstance(colour_scale, bool) or not isinstance(colour_scale, (int, float))
+                                     or not math.isfinite(colour_scale) or colour_scale <= 0):
+        raise ValueError(f"draw: colour_scale must be a positive finite number, got {colour_scale!r}")
     number = style.make_formatter(fmt)
     order = topo_order(root)
     if len(order) > max_nodes:
@@ -65,7 +71,7 @@ def draw(
     if show_grad is None:
         show_grad = applied_edges is not None or any(v.grad != 0.0 for v in order)
     preacts = _preactivations(order, model)
-    scale = style.grad_scale([v.grad for v in order if v.op != "const"])
+    scale = style.grad_scale([v.grad for v in order if v.op != "const"]) if colour_scale is None else colour_scale
     terms = _terms(order, index, hidden, state) if show_grad else {}
 
     g = Diagram(name="deltagrad")

@@ -21,6 +21,10 @@ SAVE_FORMATS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
 class Diagram(graphviz.Digraph):
     """A graphviz.Digraph rendered by viz's renderers: shows as SVG in Jupyter without system dot."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "svg")  # graphviz's default is pdf, which viz does not render
+        super().__init__(*args, **kwargs)
+
     def pipe(self, format: str | None = None, renderer: str | None = None, formatter: str | None = None,
              neato_no_op: Any = None, quiet: bool = False, *, engine: str | None = None,
              encoding: str | None = None) -> Any:
