@@ -1,7 +1,8 @@
 """Using a model on a data set: predictions, labels, accuracy and the mean loss."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from engine import Value, no_grad, sum_values
 from nn.errors import ShapeError
@@ -38,9 +39,26 @@ def check_dataset(model: MLP, X: Data, y: Sequence[object], objective: Objective
     return checked
 
 
+@contextmanager
+def evaluating(model: MLP) -> Iterator[None]:
+    """no_grad(), and afterwards the model's inputs, z and a are those of the call before: looking
+    at predictions does not wipe the δ a learner is about to read with model.deltas()."""
+    layers = getattr(model, "layers", ())
+    saved = [(n, n.z, n.a) for layer in layers for n in layer.neurons]
+    inputs = getattr(model, "inputs", None)
+    try:
+        with no_grad():
+            yield
+    finally:
+        for n, z, a in saved:
+            n.z, n.a = z, a
+        if layers:
+            model.inputs = inputs
+
+
 def predict(model: MLP, X: Data) -> list[list[float]]:
     """The model's outputs (floats) for every row of X, without building a graph."""
-    with no_grad():
+    with evaluating(model):
         return [[a.data for a in model(x)] for x in X]
 
 
@@ -48,7 +66,7 @@ def classify(model: MLP, x: Sequence[float], loss: str = "hinge") -> object:
     """The predicted label of one input under `loss`'s convention: ±1 (hinge), 0/1 (BCE),
     a class index (cross-entropy), or for squared error/MSE 0/1 (one output) or an index."""
     objective = get_objective(loss)
-    with no_grad():
+    with evaluating(model):
         a = [v.data for v in model(x)]
     name = objective.name
     if name == "hinge":
@@ -72,13 +90,15 @@ def accuracy(model: MLP, X: Data, y: Sequence[object], loss: str = "hinge") -> f
     return right / len(targets)
 
 
-def batch_loss(model: MLP, X: Data, y: Sequence[object], objective: Objective, l2: float = 0.0) -> Value:
-    """(1/m) Σ_i L(model(x_i), y_i) (+ l2 · Σ p²), unchecked: the training step's loss."""
+def batch_loss(model: MLP, X: Data, y: Sequence[object], objective: Objective,
+               l2: float = 0.0) -> tuple[Value, list[list[Value]]]:
+    """(L, outputs) with L = (1/m) Σ_i loss(model(x_i), y_i) (+ l2 · Σ p²); the targets unchecked."""
+    outputs = [model(x) for x in X]
     loss = objective.loss
-    total = sum_values([loss(model(x), t) for x, t in zip(X, y)]) * (1.0 / len(X))
+    total = sum_values([loss(a, t) for a, t in zip(outputs, y)]) * (1.0 / len(outputs))
     if l2:
         total = total + l2_penalty(model.parameters(), l2)
-    return total
+    return total, outputs
 
 
 def dataset_loss(model: MLP, X: Data, y: Sequence[object], loss: str = "hinge", l2: float = 0.0) -> Value:
@@ -88,4 +108,4 @@ def dataset_loss(model: MLP, X: Data, y: Sequence[object], loss: str = "hinge", 
     """
     objective = get_objective(loss)
     targets = check_dataset(model, X, y, objective)
-    return batch_loss(model, X, targets, objective, l2)
+    return batch_loss(model, X, targets, objective, l2)[0]

@@ -94,7 +94,8 @@ def train(
     Each step takes a batch of `batch_size` examples (None: the whole set), builds
     L = (1/m) Σ_i loss(model(x_i), y_i) + l2 · Σ_p p², zeroes the grads, runs L.backward() (so
     every parameter's grad is the batch *average*) and calls optimizer.step() (default
-    SGD(model.parameters(), lr=0.1)). Examples are shuffled each epoch by a Random(seed).
+    SGD(model.parameters(), lr=0.1)). With mini-batches the examples are shuffled each epoch
+    by a Random(seed), so a run is repeatable.
     `callback(info)` runs after each step with a StepInfo; returning True stops training.
     Every input and target is checked before the first step, so bad data changes nothing.
     """
@@ -125,12 +126,11 @@ def train(
             for start in range(0, n, m):
                 idx = order[start:start + m]
                 xs, ts = [X[i] for i in idx], [targets[i] for i in idx]
-                outputs: list[list[float]] = []
-                L = batch_loss(_Recording(model, outputs), xs, ts, objective, l2)
+                L, outputs = batch_loss(model, xs, ts, objective, l2)
                 optimizer.zero_grad()
                 L.backward()
                 optimizer.step()
-                right = sum(objective.correct(a, t, threshold) for a, t in zip(outputs, ts))
+                right = sum(objective.correct([v.data for v in a], t, threshold) for a, t in zip(outputs, ts))
                 epoch_loss += L.data * len(idx)
                 epoch_right += right
                 seen += len(idx)
@@ -152,19 +152,3 @@ def train(
             bar.close()
     return history
 
-
-class _Recording:
-    """The model, seen through a wrapper that writes each output's floats to a list."""
-
-    __slots__ = ("model", "outputs")
-
-    def __init__(self, model, outputs: list) -> None:  # type: ignore[no-untyped-def]
-        self.model, self.outputs = model, outputs
-
-    def __call__(self, x):  # type: ignore[no-untyped-def]
-        a = self.model(x)
-        self.outputs.append([v.data for v in a])
-        return a
-
-    def parameters(self):  # type: ignore[no-untyped-def]
-        return self.model.parameters()

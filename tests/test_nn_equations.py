@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine import sum_values
-from nn import MLP, cross_entropy, squared_error
+from nn import MLP, binary_cross_entropy, cross_entropy, hinge, mse, squared_error
 from nn import equations as eq
 from nn import errata
 
@@ -69,6 +69,36 @@ def test_engine_gradients_and_deltas_equal_the_matrix_equations(case):
             close(deltas, r.delta[l][:, i])
         # one step further back: ∂C/∂x = (W²)ᵀ Δ²
         close([v.grad for v in mlp.inputs], W[2].T @ r.delta[2][:, i])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(1, 4), st.lists(st.integers(1, 5), min_size=0, max_size=2), st.sampled_from(ACTIVATIONS),
+    st.sampled_from(["mse", "binary_cross_entropy", "hinge"]), st.integers(1, 6), st.integers(0, 10_000),
+    st.data(),
+)
+def test_other_losses_on_one_output_networks(nin, hidden, activation, loss, m, seed, data):
+    # BCE reads a sigmoid output as a probability; hinge reads a linear score
+    output = {"binary_cross_entropy": "sigmoid", "hinge": "linear"}.get(loss, activation)
+    mlp = MLP(nin, [*hidden, 1], activation, output, seed=seed, init="micrograd")
+    number = st.floats(-2.0, 2.0, allow_nan=False)
+    X = data.draw(st.lists(st.lists(number, min_size=nin, max_size=nin), min_size=m, max_size=m))
+    label = {"mse": number, "binary_cross_entropy": st.sampled_from([0.0, 0.3, 1.0]),
+             "hinge": st.sampled_from([-1.0, 1.0])}[loss]
+    Y = data.draw(st.lists(label, min_size=m, max_size=m))
+    W, B, acts = eq.from_mlp(mlp)
+    r = eq.backprop(W, B, eq.columns(X), np.array([Y]), acts, loss)
+    assume(all(np.all(np.abs(r.Z[l]) > 1e-9) for l in r.Z if acts[l] == "relu"))
+    if loss == "hinge":
+        assume(np.all(np.abs(1.0 - np.array(Y) * r.A[max(r.A)][0]) > 1e-9))  # the hinge's kink
+    f = {"mse": mse, "binary_cross_entropy": binary_cross_entropy, "hinge": hinge}[loss]
+    C = sum_values([f(mlp(x), y) for x, y in zip(X, Y)]) * (1.0 / m)
+    mlp.zero_grad()
+    C.backward()
+    assert C.data == pytest.approx(r.cost, rel=1e-10, abs=1e-12)
+    for l in range(2, len(mlp.sizes) + 1):
+        close(mlp.weight_grads(l), r.dW[l])
+        close(mlp.bias_grads(l), r.dB[l].ravel())
 
 
 def _network(sizes, seed=0, activation="sigmoid"):

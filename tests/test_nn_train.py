@@ -198,3 +198,17 @@ def test_progress_bar_is_off_without_a_tty_and_on_when_asked():
     bar = _progress_bar(True, 3)
     assert bar is not None and bar.total == 3
     bar.close()
+
+
+def test_looking_at_predictions_keeps_the_last_deltas():
+    model = MLP(2, [3, 1], activation="tanh", seed=2)
+    X, y = [[0.5, -0.5], [1.0, 1.0]], [1, -1]
+    L = dataset_loss(model, X, y, loss="hinge")
+    model.zero_grad()
+    L.backward()
+    deltas, inputs = model.deltas(), model.inputs
+    assert any(d != 0 for layer in deltas for d in layer)
+    predict(model, X)
+    accuracy(model, X, y, loss="hinge")
+    classify(model, X[0])
+    assert model.deltas() == deltas and model.inputs is inputs
