@@ -55,7 +55,7 @@ def test_end_of_input_prints_the_rest_and_exits_cleanly(monkeypatch, capsys) -> 
     assert code == 0
     assert "(end of input: the remaining steps follow)" in out
     assert out.count("[Enter] step") == 2
-    assert "Step 5 of 5" in out and "Gradients after the backward pass:" in out
+    assert "Step 5 of 5" in out and "Gradients after the backward pass (constants left out):" in out
 
 
 def test_a_prints_the_rest_and_all_never_waits(monkeypatch, capsys) -> None:
@@ -222,3 +222,14 @@ def test_installed_command_reports_errors_with_status_2() -> None:
     assert "Traceback" not in done.stderr
     first, shown, caret = located(done.stderr)
     assert "no value for 'q'" in first and shown[caret.index("^")] == "q"
+
+
+def test_frames_and_animation(monkeypatch, capsys, tmp_path: Path) -> None:
+    frames, gif = tmp_path / "frames", tmp_path / "steps.gif"
+    code, out, err = run(monkeypatch, capsys, ["step", "x*w", "--at", "x=2", "w=3", "--frames", str(frames),
+                                                "--animation", str(gif)])
+    assert code == 0, err
+    assert sorted(p.name for p in frames.iterdir()) == ["step_000.svg", "step_001.svg", "step_002.svg"]
+    assert "wrote 3 frames" in out and gif.read_bytes()[:6] == b"GIF89a"
+    code, _, err = run(monkeypatch, capsys, ["step", "x*w", "--at", "x=2", "w=3", "--animation", str(tmp_path / "a.mp4")])
+    assert code == 2 and "unknown extension '.mp4'" in err and err.count("\n") == 1

@@ -177,5 +177,27 @@ def test_the_full_walk_reads_in_order() -> None:
     assert blocks[0].startswith("Forward pass:\n    z = w1 · x = 6.0000")
     assert blocks[2] == "Start: ∂L/∂L = 1.0000 (the seed); every other gradient waits."
     assert blocks[3].startswith("L is the root: ∂L/∂L = 1.0000; pass it back to its 2 inputs: t4, t6\nStep 1 of 8:")
-    assert blocks[-1].splitlines()[0] == "Gradients after the backward pass:"
+    assert blocks[-1].splitlines()[0] == "Gradients after the backward pass (constants left out):"
     assert "    ∂L/∂w1 = 1.2500" in blocks[-1].splitlines()
+
+
+def test_long_fan_out_sums_are_not_written_out() -> None:
+    from engine import sum_values
+
+    x = Value(1.0, "x")
+    trace = trace_backward(sum_values([x * float(i) for i in range(12)]))
+    last_into_x = [trace.text(i) for i, s in enumerate(trace.steps) if trace.names[s.parent] == "x"][-1]
+    assert last_into_x.endswith("(contribution 12 of 12: x's gradient is complete, sum of all 12 contributions = 66.0000)")
+
+
+def test_convenience_functions(capsys) -> None:
+    from viz.steps import explain_steps, explain_steps_latex, print_steps
+
+    texts = explain_steps(issue_example())
+    assert len(texts) == 8 and texts[0].startswith("∂L/∂t4 += ∂L/∂L · ∂L/∂t4 = 1.0000 × 1.0000 = 1.0000")
+    tex = explain_steps_latex(issue_example(), digits=2)
+    assert tex[6].startswith(r"\frac{\partial L}{\partial w_{1}} \mathrel{+}= ") and "0.50 \\times 2.00 = 1.00" in tex[6]
+    print_steps(issue_example())
+    out = capsys.readouterr().out
+    assert out.startswith("Forward pass:") and "Step 8 of 8:" in out and out.rstrip().endswith("∂L/∂w1 = 1.2500")
+    assert "∂L/∂c5 =" not in out.split("Gradients after the backward pass")[1]  # constants left out

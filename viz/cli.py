@@ -22,8 +22,8 @@ from viz.expr import FUNCTIONS, ExpressionError, build_graph, parse_expression, 
 from viz.steps import BackwardTrace, final_table, partial, trace_backward
 
 EXIT_ERROR = 2
-_STEP_OPTIONS = {"-h", "--help", "--at", "--quiz", "--ask", "--html", "--latex", "--all", "--no-pause",
-                 "--digits", "--tol"}
+_STEP_OPTIONS = {"-h", "--help", "--at", "--quiz", "--ask", "--html", "--frames", "--animation", "--latex",
+                 "--all", "--no-pause", "--digits", "--tol"}
 
 
 class UsageError(DeltagradError, ValueError):
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="quiz on each node's gradient (default) or on each step's contribution")
     step.add_argument("--tol", type=float, default=1e-3, help="quiz tolerance, relative (default 1e-3)")
     step.add_argument("--html", metavar="PATH", help="write the browser player to PATH instead of walking")
+    step.add_argument("--frames", metavar="DIR", help="write one numbered SVG per step to DIR instead of walking")
+    step.add_argument("--animation", metavar="PATH", help="write an animated .gif or .png (APNG) instead of walking")
     step.add_argument("--latex", action="store_true", help="also print each step in LaTeX")
     step.add_argument("--all", "--no-pause", dest="all", action="store_true",
                       help="print every step at once, without waiting for Enter")
@@ -162,14 +164,8 @@ def run_step(ns: argparse.Namespace) -> int:
         raise UsageError(f"--tol must be between 0 and 1, got {ns.tol}")
     root, leaves = make_graph(ns.expression, ns.at)
     expression = ns.expression.strip()
-    if ns.html:
-        from viz.player import save_steps_html
-
-        try:
-            path = save_steps_html(root, ns.html, title=expression, digits=ns.digits)
-        except OSError as e:
-            raise UsageError(f"cannot write {ns.html}: {e.strerror or e}") from None
-        print(f"wrote {path}: open it in a browser (works offline)")
+    if ns.html or ns.frames or ns.animation:
+        write_outputs(root, ns, expression)
         return 0
     if ns.quiz:
         from viz.quiz import Quiz, run_quiz
@@ -182,6 +178,27 @@ def run_step(ns: argparse.Namespace) -> int:
     if walk(trace, pause=not ns.all, latex=ns.latex, read=_read_line, write=print) == len(trace):
         print(finite_difference_check(expression, leaves, trace))
     return 0
+
+
+def write_outputs(root: Value, ns: argparse.Namespace, expression: str) -> None:
+    """--html, --frames and --animation: write the files and say where they are."""
+    from viz.errors import VizError
+    from viz.frames import save_animation, save_frames
+    from viz.player import save_steps_html
+
+    trace = trace_backward(root, digits=ns.digits)
+    try:
+        if ns.html:
+            path = save_steps_html(trace, ns.html, title=expression, digits=ns.digits)
+            print(f"wrote {path}: open it in a browser (works offline)")
+        if ns.frames:
+            paths = save_frames(trace, ns.frames)
+            print(f"wrote {len(paths)} frames to {ns.frames}: {paths[0].name} (start) .. {paths[-1].name}")
+        if ns.animation:
+            print(f"wrote {save_animation(trace, ns.animation)}")
+    except (OSError, VizError, ValueError) as e:
+        raise UsageError(str(e) if isinstance(e, (VizError, ValueError)) else
+                         f"cannot write: {e.strerror or e}") from None
 
 
 def _values_text(leaves: Sequence[Value]) -> str:

@@ -46,6 +46,9 @@ def _factor(x: float, digits: int) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+MAX_SUM_TERMS = 8  # a longer fan-out sum is not written out term by term
+
+
 def _is_number(form: str, value: float) -> bool:
     """True when a symbolic form is just the number itself ("1", "−1"): not worth repeating."""
     try:
@@ -226,7 +229,6 @@ class StepRecord:
     terms: int
     parent_done: bool  # p's gradient is complete after this step
     node_first: bool  # first step passing on n's (complete) gradient
-    so_far: tuple[float, ...]  # every contribution into p up to and including this one
 
 
 class BackwardTrace:
@@ -252,15 +254,13 @@ class BackwardTrace:
         self.initial = [v.grad if not v.parents else 0.0 for v in self.order]
         self.initial[-1] = 1.0
         self.steps: list[StepRecord] = []
-        received: dict[int, list[float]] = {}
+        self.received: dict[int, list[float]] = {}  # node -> its contributions, in order
         for s in backward_steps(root):
             p = self.index_of[id(s.parent)]
-            so_far = received.setdefault(p, [])
-            so_far.append(s.contribution)
+            self.received.setdefault(p, []).append(s.contribution)
             self.steps.append(StepRecord(
                 s.index, self.index_of[id(s.node)], p, s.position, s.local, s.upstream,
                 s.contribution, s.parent_grad, s.term, s.terms, s.parent_done, s.node_first,
-                tuple(so_far),
             ))
         self.final = [v.grad for v in self.order]
 
@@ -321,11 +321,13 @@ class BackwardTrace:
                     f"gradient is a sum; running sum {self.num(s.parent_grad)})")
         else:
             start = self.initial[s.parent]
-            total = self.signed_sum(s.so_far)
-            if start:
-                total = self.signed_sum(s.so_far, f"{self.num(start)} (from before)")
+            terms = self.received[s.parent][: s.term]
+            if len(terms) > MAX_SUM_TERMS:
+                total = f"sum of all {len(terms)} contributions"
+            else:
+                total = "sum = " + self.signed_sum(terms, f"{self.num(start)} (from before)" if start else None)
             text = (f"(contribution {s.terms} of {s.terms}: {p}'s gradient is complete, "
-                    f"sum = {total} = {self.num(s.parent_grad)})")
+                    f"{total} = {self.num(s.parent_grad)})")
         if self.order[s.parent].op == "const":
             text += f" [{p} is the constant {self.num(self.order[s.parent].data)}: its gradient is never used]"
         return text
@@ -465,5 +467,6 @@ def render_walk(trace: BackwardTrace) -> list[str]:
 def final_table(trace: BackwardTrace) -> str:
     """The gradients after the whole pass, one node per line."""
     L = trace.root_name
-    rows = [f"    {partial(L, name)} = {trace.num(grad)}" for name, _, grad, _ in trace.table(len(trace))]
-    return "Gradients after the backward pass:\n" + "\n".join(rows)
+    rows = [f"    {partial(L, trace.names[j])} = {trace.num(trace.final[j])}"
+            for j in reversed(range(len(trace.order))) if trace.order[j].op != "const"]
+    return "Gradients after the backward pass (constants left out):\n" + "\n".join(rows)
