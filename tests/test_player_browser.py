@@ -142,3 +142,39 @@ def test_player_inside_a_notebook_output_iframe(browser, tmp_path) -> None:
     finally:
         browser.switch_to.default_content()
     no_errors(browser)
+
+
+def test_quiz_mode_asks_before_each_step(browser, tmp_path) -> None:
+    trace = trace_backward(net())
+    path = viz.save_steps_html(net(), tmp_path / "quiz.html")
+    browser.get(path.resolve().as_uri())
+    browser.find_element("id", "quiz").click()
+    card = browser.find_element("id", "quiz-card")
+    assert card.is_displayed()
+    s = trace.steps[0]
+    assert text(browser, "quiz-question") == f"Step 1 of {len(trace)}: ∂L/∂t5 += ∂L/∂L · ∂L/∂t5 = ?"
+    answer = browser.find_element("id", "quiz-answer")
+    answer.send_keys("abc")
+    browser.find_element("id", "quiz-check").click()
+    assert "not a number" in text(browser, "quiz-feedback")
+    assert text(browser, "equation") == trace.start_text()  # still before step 1
+    answer.clear()
+    answer.send_keys("0.5")
+    browser.find_element("id", "quiz-check").click()
+    assert text(browser, "quiz-feedback").startswith("Not quite (0.5000). Hint: ∂L/∂L = 1.0000 and ∂L/∂t5 = x")
+    assert text(browser, "equation") == trace.start_text()
+    answer.clear()
+    answer.send_keys(f"{s.contribution:.4f}\n")  # Enter checks
+    assert text(browser, "quiz-feedback") == f"Right: {fmt_number(s.contribution)}."
+    assert text(browser, "equation") == trace.equation(0)
+    assert highlighted(browser)[0] == f"e{s.node}_{s.position}"
+    assert text(browser, "quiz-question").startswith(f"Step 2 of {len(trace)}: ∂L/∂x += ∂L/∂L · ∂L/∂x = ?")
+    browser.find_element("id", "quiz-show").click()  # give up: shown, counted as not right
+    assert text(browser, "equation") == trace.equation(1)
+    assert text(browser, "quiz-score") == "1 of 2 right"
+    s3 = trace.steps[2]
+    answer = browser.find_element("id", "quiz-answer")
+    answer.send_keys(f"{s3.contribution:.6f}")
+    browser.find_element("id", "next").click()  # next checks the typed answer
+    assert text(browser, "equation") == trace.equation(2)
+    no_errors(browser)

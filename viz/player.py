@@ -17,10 +17,11 @@ from typing import Any, Union
 from engine import Value
 from viz.errors import OutputPathError
 from viz.frames import as_trace, frame_svgs
-from viz.steps import BackwardTrace, fmt_number
+from viz.steps import BackwardTrace, fmt_number, partial
 
 PathLike = Union[str, "os.PathLike[str]"]
 MAX_STEPS = 400  # each step embeds one SVG frame; beyond this the file gets unwieldy
+QUIZ_TOL = 1e-3  # the player's quiz accepts |answer − expected| ≤ QUIZ_TOL · max(1, |expected|)
 
 
 def _template() -> str:
@@ -37,6 +38,7 @@ def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
     complete = [0 if k == len(trace.order) - 1 else n for k in range(len(trace.order))]
     terms = [0] * len(trace.order)
     steps = []
+    L = trace.root_name
     for i, s in enumerate(trace.steps):
         terms[s.parent] = s.terms
         if s.parent_done:
@@ -46,6 +48,8 @@ def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
             "grad": _json_number(s.parent_grad), "term": s.term, "terms": s.terms, "done": s.parent_done,
             "equation": trace.equation(i), "status": trace.status(i), "rule": trace.rule(i),
             "preface": trace.preface(i) or "", "latex": trace.latex(i), "text": trace.text(i),
+            "contribution": _json_number(s.contribution), "question": _question(trace, i),
+            "hint": f"{partial(L, trace.names[s.node])} = {trace.num(s.upstream)} and {trace.rule(i)}",
         })
     svgs = [_inline_svg(svg) for svg in frame_svgs(trace, title=False, **draw_options)]
     return {
@@ -53,8 +57,15 @@ def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
         "names": trace.names, "data": [fmt_number(v.data, trace.digits) for v in trace.order],
         "initial": [_json_number(g) for g in trace.initial], "complete": complete, "terms": terms, "steps": steps,
         "start": trace.start_text(), "naming": trace.naming_note() or "",
-        "forward": trace.definitions(), "frames": svgs,
+        "forward": trace.definitions(), "frames": svgs, "tol": QUIZ_TOL,
     }
+
+
+def _question(trace: BackwardTrace, i: int) -> str:
+    """The quiz question for steps[i]: its chain-rule product with the result hidden."""
+    s, L = trace.steps[i], trace.root_name
+    n, p = trace.names[s.node], trace.names[s.parent]
+    return f"{partial(L, p)} += {partial(L, n)} · {partial(n, p)} = ?"
 
 
 def _json_number(x: float) -> float | str:
