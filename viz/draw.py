@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any, Collection, Optional
 
+from graphviz import nohtml
+
 from engine import Value, topo_order
 from viz import style
 from viz.errors import GraphTooLargeError, NotDrawableError
@@ -85,14 +87,14 @@ def draw(
             continue
         muted = k in state.pending
         if node.op == "const":
-            g.node(f"v{k}", number(node.data), id=f"v{k}", shape="box", style="rounded", height="0.25",
+            g.node(f"v{k}", nohtml(number(node.data)), id=f"v{k}", shape="box", style="rounded", height="0.25",
                    fontsize="10", color=style.MUTED if muted else "#606060",
-                   fontcolor=style.MUTED if muted else "black", tooltip=f"constant {number(node.data)}")
+                   fontcolor=style.MUTED if muted else "black", tooltip=nohtml(f"constant {number(node.data)}"))
         else:
             name = pretty_label(node.label) if node.label else f"t{k}"
             g.node(f"v{k}", _record(node, name, k, number, show_grad, scale, muted, k in state.complete,
                                     k in preacts, terms.get(k)),
-                   id=f"v{k}", shape="plain", tooltip=_tooltip(node, name, number, k in preacts, show_grad))
+                   id=f"v{k}", shape="plain", tooltip=nohtml(_tooltip(node, name, number, k in preacts, show_grad)))
         if node.parents:
             _draw_op(g, node, k, index, hidden, number, muted, show_grad, state)
     if legend and show_grad:
@@ -121,7 +123,7 @@ def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: s
     consts = [number(p.data) for p in node.parents if index[p] in hidden]
     label = style.op_symbol(node.op) + "".join(f" {c}" for c in consts[:3]) + (" …" if len(consts) > 3 else "")
     colour = style.MUTED if muted else "black"
-    g.node(f"op{k}", label, id=f"op{k}", shape="ellipse" if len(label) > 2 else "circle",
+    g.node(f"op{k}", nohtml(label), id=f"op{k}", shape="ellipse" if len(label) > 2 else "circle",
            width="0.3", height="0.3", margin="0.02", fontsize="12", color=colour, fontcolor=colour,
            tooltip=f"op {node.op}")
     g.edge(f"op{k}", f"v{k}", id=f"op{k}_out", color=colour)
@@ -135,7 +137,7 @@ def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: s
         if applied:
             lines.append(f'<font color="{_signal_colour(signal)}">signal {esc(number(signal))}</font>')
         attrs = {"id": f"e{k}_{p}", "label": "<" + "<br/>".join(lines) + ">",
-                 "tooltip": _edge_tooltip(node, p, local, number, applied)}
+                 "tooltip": nohtml(_edge_tooltip(node, p, local, number, applied))}
         if state.highlight == (k, p):
             attrs.update(color=style.HIGHLIGHT, penwidth="3", fontcolor=style.HIGHLIGHT)
             attrs["label"] = "<<b>" + "<br/>".join(lines) + "</b>>"
@@ -193,6 +195,8 @@ def _terms(order: list[Value], index: dict[Value, int], hidden: set[int], state:
 def _preactivations(order: list[Value], model: Any) -> set[int]:
     """Indices of the pre-activation nodes: the model's neurons' z, and nodes labelled z..."""
     zs = set()
+    if model is not None and not hasattr(model, "layers"):
+        raise TypeError(f"draw: model must be an nn.MLP (with .layers of neurons), got {type(model).__name__}")
     if model is not None:
         for layer in getattr(model, "layers", ()):
             for neuron in getattr(layer, "neurons", ()):
