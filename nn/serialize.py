@@ -34,6 +34,8 @@ def save(path: Any, config: dict, layers: list[dict]) -> None:
         raise ValueError(f"MLP.save: a weight is nan or infinite; refusing to write {str(path)!r}") from None
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"MLP.save: cannot write {target!r}: the folder {folder!r} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=".deltagrad-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -233,3 +233,15 @@ def test_package_docstring_example_runs():
 
     result = doctest.testmod(nn)
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_a_very_deep_network_needs_no_recursion():
+    mlp = MLP(1, [1] * 1500, activation="tanh", output_activation="linear", init="micrograd")
+    out = mlp([0.5])[0]
+    squared_error(out, 1.0).backward()
+    deltas = mlp.deltas()
+    assert len(deltas) == 1500 and deltas[-1] == [out.data - 1.0]
+    # δ^l = w^{l+1} δ^{l+1} σ'(z^l), checked at the first layer
+    w2 = mlp.weights(3)[0][0]
+    z = mlp.layers[0].neurons[0].z.data
+    assert deltas[0][0] == pytest.approx(w2 * deltas[1][0] * (1 - math.tanh(z) ** 2), abs=1e-300, rel=1e-12)

@@ -5,6 +5,8 @@ import json
 import os
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nn import MLP, ModelFileError, ModelFileNotFound, squared_error
 
@@ -39,6 +41,11 @@ def test_save_replaces_atomically_and_keeps_the_old_file_on_failure(tmp_path):
     with pytest.raises(ValueError, match="nan or infinite"):
         m.save(path)
     assert path.read_text() == old and os.listdir(tmp_path) == ["m.json"]
+
+
+def test_save_into_a_missing_folder_names_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="folder .*nowhere.* does not exist"):
+        model().save(tmp_path / "nowhere" / "m.json")
 
 
 def test_missing_file(tmp_path):
@@ -101,3 +108,15 @@ def test_loaded_model_trains_like_the_original(tmp_path):
         net.zero_grad()
         squared_error(net([1.0, 2.0, 3.0]), [0.0, 1.0]).backward()
     assert [p.grad for p in back.parameters()] == [p.grad for p in m.parameters()]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(1, 5), st.lists(st.integers(1, 5), min_size=1, max_size=3),
+       st.sampled_from(["sigmoid", "tanh", "relu", "linear"]), st.integers(0, 1000))
+def test_any_model_round_trips_exactly(tmp_path, nin, sizes, activation, seed):
+    m = MLP(nin, sizes, activation, seed=seed, init="micrograd")
+    path = tmp_path / "any.json"
+    m.save(path)
+    back = MLP.load(path)
+    assert [p.data for p in back.parameters()] == [p.data for p in m.parameters()]
+    assert back.sizes == m.sizes and back.layers[-1].activation == activation
