@@ -141,8 +141,14 @@ def backprop(W: Matrices, B: Matrices, X: np.ndarray, Y: np.ndarray, activations
         raise ShapeError(f"equations: X must be n_1 × m = {W[2].shape[1]} × m (examples as columns), "
                          f"got shape {X.shape}")
     L = max(W)
-    Z, A = forward(W, B, X, activations)
     m = X.shape[1]
+    Y = np.asarray(Y, dtype=int if loss == "cross_entropy" else float)
+    expected = (m,) if loss == "cross_entropy" else (W[L].shape[0], m)
+    if Y.shape != expected:
+        raise ShapeError(f"equations: Y must have shape {expected} for {loss} "
+                         f"({'class indices' if loss == 'cross_entropy' else 'n_L × m, one column per example'}), "
+                         f"got {Y.shape}")
+    Z, A = forward(W, B, X, activations)
     delta = {L: output_delta(Z[L], A[L], Y, activations[L], loss)}
     for l in range(L - 1, 1, -1):
         delta[l] = hidden_delta(W[l + 1], delta[l + 1], Z[l], activations[l])

@@ -15,7 +15,12 @@ def delta_as_printed_000(W_next, delta_next, Z, activation: str):  # type: ignor
     the wrong numbers; the right form is (W^{l+1})ᵀ Δ^{l+1} (nn.equations.hidden_delta).
     """
     from nn.equations import sigma_prime
+    from nn.errors import ShapeError
 
+    if W_next.shape[1] != delta_next.shape[0]:
+        (r, c), (n, m) = W_next.shape, delta_next.shape
+        raise ShapeError(f"as printed, W^(l+1) Δ^(l+1) multiplies a {r}×{c} matrix by a {n}×{m} one, "
+                         f"which is undefined; (W^(l+1))ᵀ Δ^(l+1) is {c}×{m}, the size of Δ^l")
     return (W_next @ delta_next) * sigma_prime(Z, activation)
 
 

@@ -120,7 +120,7 @@ def test_erratum_000_delta_without_transpose_fails_on_a_non_square_layer():
     X, Y = eq.columns([x]), eq.columns([y])
     r = eq.backprop(W, B, X, Y, acts)
     close(r.delta[2][:, 0], deltas[0])  # with the transpose: the engine's δ²
-    with pytest.raises(ValueError):  # as printed, W³ Δ³ does not even multiply (2×4 times 2×1)
+    with pytest.raises(ValueError, match="2×4 matrix by a 2×1"):  # as printed, W³ Δ³ does not multiply
         errata.delta_as_printed_000(W[3], r.delta[3], r.Z[2], "sigmoid")
 
 
@@ -180,3 +180,7 @@ def test_equations_reject_a_badly_shaped_batch():
     _, W, B, acts = _network([3, 2], seed=0)
     with pytest.raises(ValueError, match="examples as columns"):
         eq.backprop(W, B, np.zeros((2, 3)), np.zeros((2, 2)), acts)
+    with pytest.raises(ValueError, match=r"Y must have shape \(2, 4\)"):
+        eq.backprop(W, B, np.zeros((3, 4)), np.zeros((4, 2)), acts)
+    with pytest.raises(ValueError, match="class indices"):
+        eq.backprop(W, B, np.zeros((3, 4)), np.zeros((2, 4)), acts, "cross_entropy")
