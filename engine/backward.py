@@ -101,16 +101,29 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Step]:
 def run_backward(root: Value, seed: float = 1.0) -> None:
     """The same loop as backward_steps, run to the end without recording Steps.
 
-    The cyclic garbage collector is paused meanwhile and then restored to its previous state:
-    the graph has no cycles, and the collector's passes over a deep graph cost more than the
-    chain rule itself.
+    The cyclic garbage collector is paused meanwhile (see collector_paused).
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         next(_chain_rule(root, seed, False), None)
-    finally:
-        if collecting:
+
+
+class collector_paused:
+    """`with collector_paused(): ...` pauses the cyclic garbage collector, then restores it.
+
+    A deltagrad graph has no reference cycles (dropping it frees it at once), so while one is
+    built or walked the collector's passes find nothing: they only cost time, more than the
+    chain rule itself on a deep graph. The collector is re-enabled on exit only if it was
+    enabled on entry, so nothing changes for the caller once the block is over.
+    """
+
+    __slots__ = ("_was_enabled",)
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._was_enabled:
             gc.enable()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from operator import mul
 from typing import TYPE_CHECKING, Iterable, Sequence, Union
 
 from engine.errors import DivisionByZero, DomainError, ValueOverflow
@@ -315,27 +316,28 @@ def dot(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand | Non
     n = len(weights)
     if len(inputs) != n:
         raise ValueError(f"dot: expected {n} inputs to match {n} weights, got {len(inputs)}")
-    ws = [w if type(w) is Value else _lift(w, "dot") for w in weights]
-    xs = [x if type(x) is Value else _lift(x, "dot") for x in inputs]
-    wd = [w.data for w in ws]
-    xd = [x.data for x in xs]
-    total = sum(map(float.__mul__, wd, xd))
-    parents = ws + xs
-    local = xd + wd
-    if bias is not None:
-        b = bias if type(bias) is Value else _lift(bias, "dot")
-        total += b.data
-        parents.append(b)
-        local.append(1.0)
-    return Value(total, "", tuple(parents), tuple(local), "dot")
+    parents = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
+    data = [p.data for p in parents if type(p) is Value]
+    if len(data) != len(parents):  # numbers among them: lift them to constants
+        parents = tuple([p if type(p) is Value else _lift(p, "dot") for p in parents])
+        data = [p.data for p in parents]
+    wd, xd = data[:n], data[n : 2 * n]
+    total = sum(map(mul, wd, xd), 0.0)
+    if bias is None:
+        return _node(total, parents, (*xd, *wd), "dot")
+    return _node(total + data[-1], parents, (*xd, *wd, 1.0), "dot")
 
 
 def sum_values(values: Iterable[Operand]) -> Value:
     """s = Σ_i v_i as one node; ∂s/∂v_i = 1."""
-    vs = [v if type(v) is Value else _lift(v, "sum") for v in values]
-    if not vs:
+    parents = tuple(values)
+    if not parents:
         raise ValueError("sum_values: needs at least one value, got an empty sequence")
-    return Value(sum(v.data for v in vs), "", tuple(vs), (1.0,) * len(vs), "sum")
+    data = [v.data for v in parents if type(v) is Value]
+    if len(data) != len(parents):
+        parents = tuple([v if type(v) is Value else _lift(v, "sum") for v in parents])
+        data = [v.data for v in parents]
+    return _node(sum(data, 0.0), parents, (1.0,) * len(parents), "sum")
 
 
 def as_value(x: Operand, label: str = "") -> Value:
