@@ -73,18 +73,29 @@ def targets(target: Target, n: int, where: str) -> list[float]:
     return [_number(y, where) for y in ys]
 
 
+def _labelled(v: Value, label: str) -> Value:
+    """v with its label set (the stepper and the diagrams print it)."""
+    v.label = label
+    return v
+
+
+def _differences(a: list[Value], y: list[float]) -> list[Value]:
+    """[(y_j − a_j)², ...] with each target a leaf labelled y1, y2, ..."""
+    return [(Value(yj, f"y{j}") - aj) ** 2 for j, (aj, yj) in enumerate(zip(a, y), start=1)]
+
+
 def squared_error(pred: Output, target: Target) -> Value:
     """C = ½ Σ_j (y_j − a_j)² (notes 000 and 002); ∂C/∂a_j = a_j − y_j."""
     a = _values(pred, "squared_error")
     y = targets(target, len(a), "squared_error")
-    return sum_values([(yj - aj) ** 2 for aj, yj in zip(a, y)]) * 0.5
+    return _labelled(sum_values(_differences(a, y)) * 0.5, "C")
 
 
 def mse(pred: Output, target: Target) -> Value:
     """(1/n) Σ_j (y_j − a_j)², the mean over the n outputs (no ½); ∂/∂a_j = 2(a_j − y_j)/n."""
     a = _values(pred, "mse")
     y = targets(target, len(a), "mse")
-    return sum_values([(yj - aj) ** 2 for aj, yj in zip(a, y)]) * (1.0 / len(a))
+    return _labelled(sum_values(_differences(a, y)) * (1.0 / len(a)), "C")
 
 
 def check_probability_target(y: object, where: str) -> float:
@@ -112,6 +123,11 @@ def binary_cross_entropy(p: Output, y: float) -> Value:
                           "use a sigmoid output layer, or binary_cross_entropy_with_logits on z")
     if p.op == "sigmoid" and min(pd, 1.0 - pd) < _BCE_SAFE:
         return binary_cross_entropy_with_logits(p.parents[0], y)
+    return _labelled(_bce(p, pd, y), "L")
+
+
+def _bce(p: Value, pd: float, y: float) -> Value:
+    """−y log p − (1 − y) log(1 − p), leaving out a term whose factor is 0."""
     if (y > 0.0 and pd == 0.0) or (y < 1.0 and pd == 1.0):
         raise DomainError("binary_cross_entropy", pd, f"p = {pd!r} with target y = {y!r} gives an infinite "
                           "loss; compute p as a sigmoid node or use binary_cross_entropy_with_logits")
@@ -131,8 +147,8 @@ def binary_cross_entropy_with_logits(z: Output, y: float) -> Value:
     z = _single(z, "binary_cross_entropy_with_logits")
     y = check_probability_target(y, "binary_cross_entropy_with_logits")
     if z.data >= 0.0:
-        return z * (1.0 - y) + ((-z).exp() + 1.0).log()
-    return (z.exp() + 1.0).log() - z * y
+        return _labelled(z * (1.0 - y) + ((-z).exp() + 1.0).log(), "L")
+    return _labelled((z.exp() + 1.0).log() - z * y, "L")
 
 
 def check_class_index(c: object, n: int, where: str) -> int:
@@ -162,7 +178,7 @@ def cross_entropy(logits: Output, class_index: int) -> Value:
     """L = −log softmax(z)_c = log Σ_k e^{z_k − m} − (z_c − m), m = max z; ∂L/∂z_i = softmax_i − [i = c]."""
     shifted = _shifted(logits, "cross_entropy")
     c = check_class_index(class_index, len(shifted), "cross_entropy")
-    return sum_values([s.exp() for s in shifted]).log() - shifted[c]
+    return _labelled(sum_values([s.exp() for s in shifted]).log() - shifted[c], "L")
 
 
 def check_sign_label(y: object, where: str) -> float:
@@ -177,7 +193,7 @@ def hinge(score: Output, y: float) -> Value:
     """L = max(0, 1 − y·s) for a label y = ±1 (micrograd's moons demo); ∂L/∂s = −y when y·s < 1."""
     s = _single(score, "hinge")
     y = check_sign_label(y, "hinge")
-    return (1.0 - s * y).relu()
+    return _labelled((1.0 - s * Value(y, "y")).relu(), "L")
 
 
 def l2_penalty(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:
@@ -188,4 +204,4 @@ def l2_penalty(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:
     params = list(parameters)
     if not params or any(type(p) is not Value for p in params):
         raise InputTypeError("l2_penalty: expected a non-empty list of Values (model.parameters())")
-    return dot(params, params) * alpha
+    return _labelled(dot(params, params) * alpha, "L2")

@@ -201,3 +201,17 @@ def test_target_errors():
         mse(out, ["a", "b"])
     with pytest.raises(TargetError, match="finite"):
         mse(out, [float("nan"), 0.0])
+
+
+def test_loss_nodes_and_targets_carry_the_notes_labels():
+    a = [Value(0.2), Value(0.7)]
+    C = squared_error(a, [0.0, 1.0])
+    assert C.label == "C"
+    from engine import topo_order
+
+    labels = {v.label for v in topo_order(C)}
+    assert {"y1", "y2"} <= labels
+    assert hinge(Value(0.3), 1).label == "L" and cross_entropy([0.1, 0.2], 0).label == "L"
+    assert binary_cross_entropy(Value(0.3).sigmoid(), 1.0).label == "L"
+    assert binary_cross_entropy(Value(40.0).sigmoid(), 1.0).label == "L"
+    assert l2_penalty([Value(1.0)]).label == "L2"
