@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from engine import Value, no_grad, sum_values
-from nn.errors import ShapeError
+from nn.errors import InputTypeError, ShapeError, TargetError
 from nn.inputs import wrap_inputs
 from nn.losses import l2_penalty
 from nn.objectives import Objective, get_objective, threshold_for
@@ -24,7 +24,9 @@ def check_dataset(model: MLP, X: Data, y: Sequence[object], objective: Objective
         raise ShapeError(f"X has {len(X)} examples but y has {len(y)} targets")
     if len(X) == 0:
         raise ShapeError("the data set is empty")
-    labels = model._x_labels
+    labels = getattr(model, "_x_labels", None)
+    if labels is None or not hasattr(model, "sizes"):
+        raise InputTypeError(f"expected an nn.MLP as the model, got {type(model).__name__}")
     for i, x in enumerate(X):
         wrap_inputs(x, labels, f"example {i}")
     nout = model.sizes[-1]
@@ -32,9 +34,7 @@ def check_dataset(model: MLP, X: Data, y: Sequence[object], objective: Objective
     for i, t in enumerate(y):
         try:
             checked.append(objective.check(t, nout))
-        except ValueError as e:
-            raise type(e)(f"example {i}: {e}") from None
-        except TypeError as e:
+        except (TargetError, InputTypeError) as e:
             raise type(e)(f"example {i}: {e}") from None
     return checked
 
