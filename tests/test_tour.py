@@ -74,10 +74,9 @@ def test_every_file_is_written_and_listed_with_how_to_open_it(toured):
 
 def test_the_example_is_the_worst_fit_one(toured, recomputed):
     _, printed = toured
-    shown = int(re.search(r"example #(\d+) \(loss ([0-9.]+)\)", printed).group(1))
-    assert shown == recomputed["k"]
-    assert recomputed["loss"] == pytest.approx(float(re.search(r"example #\d+ \(loss ([0-9.]+)\)", printed).group(1)),
-                                              abs=6e-5)
+    found = re.search(r"drawing example #(\d+) \(loss ([0-9]+\.[0-9]+)\)", printed)
+    assert int(found.group(1)) == recomputed["k"]
+    assert recomputed["loss"] == pytest.approx(float(found.group(2)), abs=6e-5)
 
 
 def test_the_trained_model_separates_the_moons(recomputed):
@@ -190,7 +189,7 @@ def test_a_rerun_overwrites_the_folder_and_steps_stop_training(tmp_path):
     code, printed, errors = run_main(["--out", str(tmp_path), "--epochs", "3", "--steps", "4", "--seed", "2",
                                       "--no-progress"])
     assert code == 0, errors
-    assert ": 1 epoch, 4 steps," in printed  # 5 batches per epoch: stopped inside the first
+    assert "trained: 1 epoch, 4 steps," in printed  # 5 batches per epoch: stopped inside the first
     assert "stale" not in (tmp_path / "player.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(tour.FILES)
 

@@ -115,7 +115,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"deltagrad tour: training a 2-{HIDDEN[0]}-{HIDDEN[1]}-1 network on {POINTS} moons points "
               f"for {ns.epochs} epochs" + (f" (at most {ns.steps} steps)" if ns.steps else ""), flush=True)
         result = run_tour(out, epochs=ns.epochs, steps=ns.steps, seed=ns.seed,
-                          progress=False if ns.no_progress else None)
+                          progress=False if ns.no_progress else None, report=lambda line: print(line, flush=True))
     except (DeltagradError, OSError) as e:
         print(f"deltagrad tour: error: {_one_line(e)}", file=sys.stderr)
         return EXIT_ERROR
@@ -153,25 +153,31 @@ def _prepare(out: Path) -> Path:
     return out
 
 
+def trained_line(history: Any, example: int, loss: float) -> str:
+    """One line on the training and the example chosen."""
+    h = history
+    return (f"trained: {_plural(h.epochs, 'epoch')}, {_plural(h.steps, 'step')}, loss {h.loss[0]:.4f} -> "
+            f"{h.loss[-1]:.4f}, training accuracy {h.accuracy[-1]:.0%}; drawing example #{example} "
+            f"(loss {loss:.4f}), the one the network fits worst")
+
+
 def summary(result: TourResult, shown_as: str | Path) -> str:
-    """What was trained and what was written, with how to open each file."""
-    h = result.history
-    lines = [f"done in {result.seconds:.1f} s: {_plural(h.epochs, 'epoch')}, {_plural(h.steps, 'step')}, loss "
-             f"{h.loss[0]:.4f} -> {h.loss[-1]:.4f}, training accuracy {h.accuracy[-1]:.0%}; "
-             f"example #{result.example} (loss {result.loss.data:.4f}) is the one drawn.",
-             f"wrote {len(result.files)} files into {shown_as}{'' if str(shown_as).endswith('/') else '/'}:"]
+    """What was written, with how to open each file."""
+    folder = f"{shown_as}{'' if str(shown_as).endswith('/') else '/'}"
+    lines = [f"wrote {len(result.files)} files into {folder} in {result.seconds:.1f} s:"]
     width = max(len(name) for name in result.files)
     for name in (n for n in FILES if n in result.files):
         what, how = FILES[name]
-        shown = Path(shown_as) / name
-        lines.append(f"  {name:<{width}}  {what}\n  {'':<{width}}  -> {how.format(path=shown)}")
+        lines.append(f"  {name:<{width}}  {what}\n  {'':<{width}}  -> {how.format(path=Path(shown_as) / name)}")
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------- the tour itself
 def run_tour(out: Path, *, epochs: int = DEFAULT_EPOCHS, steps: Optional[int] = None, seed: int = 0,
-             progress: Optional[bool] = None) -> TourResult:
-    """Train, pick the worst-fit example, and write every file of FILES into `out` (which must exist)."""
+             progress: Optional[bool] = None, report: Optional[Callable[[str], object]] = None) -> TourResult:
+    """Train, pick the worst-fit example, and write every file of FILES into `out` (which must exist).
+
+    `report(line)` hears what was trained before the (slower) drawing starts."""
     import nn
     import viz
     from nn.datasets import moons
@@ -184,6 +190,8 @@ def run_tour(out: Path, *, epochs: int = DEFAULT_EPOCHS, steps: Optional[int] = 
                        optimizer=nn.Adam(model.parameters(), lr=LEARNING_RATE), progress=progress, callback=stop)
     example = worst_example(model, X, y)
     x, target = X[example], y[example]
+    if report is not None:
+        report(trained_line(history, example, nn.binary_cross_entropy(model(x), target).data))
     files: dict[str, Path] = {}
 
     sheet = viz.mlp_worksheet(model, x, target, loss=nn.binary_cross_entropy)
