@@ -73,6 +73,8 @@ def test_ops_are_the_engines() -> None:
     ("log(x - 1)", "log: log is undefined for the non-positive value 0.0", 1, 10),
     ("x / (w + 2)", "/: division by zero", 1, 11),
     ("10.0 ** 400 * x", "is too large for a float", 1, 11),
+    ("1e400 * x", "this number is too large for a float", 1, 5),
+    ("x * 1" + "0" * 400, "this number is too large for a float", 5, 401),
 ])
 def test_bad_input_is_one_located_error(text: str, message: str, column: int, width: int) -> None:
     with pytest.raises(ExpressionError) as info:

@@ -154,6 +154,9 @@ def test_bad_expressions_give_one_line_and_a_caret(monkeypatch, capsys, expressi
     (["--at", "x=1", "x=2"], "--at x=2: 'x' is given twice"),
     (["--at", "tanh=1", "x=1"], "'tanh' is a function name"),
     (["--at", "2x=1"], "'2x' is not a valid variable name"),
+    (["--at", "x=1e999"], "'1e999' is not a number (this number is too large for a float)"),
+    (["--at", "x=1/0"], "'1/0' is not a number (/: division by zero"),
+    (["--at", "x=1+"], "--at x=1+: '1+' is not a number"),
 ])
 def test_bad_values_give_one_line(monkeypatch, capsys, at, message) -> None:
     code, out, err = run(monkeypatch, capsys, ["step", "x", *at])

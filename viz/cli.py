@@ -137,7 +137,8 @@ def parse_assignments(items: Sequence[str]) -> dict[str, float]:
         try:
             values[name] = parse_number(text)
         except ExpressionError as e:
-            raise UsageError(f"--at {item}: {text.strip()!r} is not a number") from None
+            why = "" if e.message.startswith(("not a number", "syntax error")) else f" ({e.message})"
+            raise UsageError(f"--at {item}: {text.strip()!r} is not a number{why}") from None
         if not math.isfinite(values[name]):
             raise UsageError(f"--at {item}: the value must be finite")
     return values

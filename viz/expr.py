@@ -11,6 +11,7 @@ says what is wrong and where (character columns into the text).
 from __future__ import annotations
 
 import ast
+import math
 from typing import Callable, Mapping, Union
 
 from engine import DeltagradError, OpError, Value
@@ -195,7 +196,13 @@ def _operands(node: ast.AST) -> list[ast.AST]:
 def _apply(node: ast.AST, text: str, leaves: Mapping[str, Value], args: list) -> Value | float:
     """Evaluate one checked node given its evaluated operands; engine errors point at the node."""
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        try:
+            value = float(node.value)
+        except OverflowError:
+            value = math.inf
+        if not math.isfinite(value):
+            raise ExpressionError("this number is too large for a float", text, *_span(text, node))
+        return value
     if isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
             raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)", text, *_span(text, node))
