@@ -133,3 +133,11 @@ def test_terminal_loop_ends_cleanly_at_end_of_input() -> None:
     out: list[str] = []
     assert run_quiz(quiz, read=read, write=out.append) == (0, 0)
     assert out[-1].endswith("Score: 0 of 0 right without being shown, 6 not reached.")
+
+
+def test_notebook_display() -> None:
+    quiz = Quiz(Value(2.0, "x") * 3.0)
+    assert repr(quiz) == "Quiz, question 1 of 1: What is ∂L/∂x?  (x is used once: by L)"
+    fb = quiz.answer(3)
+    assert repr(fb) == fb.message and fb.message.startswith("Right: ∂L/∂x = 3.0000.")
+    assert repr(quiz) == "Quiz over. Score: 1 of 1 right without being shown."

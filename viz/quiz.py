@@ -24,13 +24,16 @@ ASK_MODES = ("node", "step")
 HELP = "type a number (0.25, -1/3 and 2*0.5 work), h for a hint, s to show the answer, q to quit"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Feedback:
     """The verdict on one answer: correct True/False, or None when it was not a number."""
 
     correct: bool | None
     message: str
     expected: float | None = None
+
+    def __repr__(self) -> str:  # what a notebook shows after q.answer(...)
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ class Quiz:
             if s.parent_done:
                 out.append(_Question(s.parent, tuple(pending.pop(s.parent)), s.parent_grad))
         return out
+
+    def __repr__(self) -> str:  # what a notebook shows for the quiz object
+        if self.done:
+            return f"Quiz over. {self.summary()}"
+        return f"Quiz, question {self.position + 1} of {len(self.questions)}: {self.question()}"
 
     # ------------------------------------------------------------------ state
     @property
