@@ -236,3 +236,14 @@ def test_frames_and_animation(monkeypatch, capsys, tmp_path: Path) -> None:
     assert "wrote 3 frames" in out and gif.read_bytes()[:6] == b"GIF89a"
     code, _, err = run(monkeypatch, capsys, ["step", "x*w", "--at", "x=2", "w=3", "--animation", str(tmp_path / "a.mp4")])
     assert code == 2 and "unknown extension '.mp4'" in err and err.count("\n") == 1
+
+
+def test_walk_stops_on_ctrl_c() -> None:
+    from viz.steps import trace_backward
+
+    def read(prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    out: list[str] = []
+    shown = cli.walk(trace_backward(Value(2.0, "x") * Value(3.0, "w")), read=read, write=out.append)
+    assert shown == 0 and out[-1] == "Stopped after 0 of 2 steps."

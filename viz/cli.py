@@ -221,7 +221,7 @@ def walk(trace: BackwardTrace, *, pause: bool = True, latex: bool = False,
          read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> int:
     """Print the backward pass a step at a time, waiting for Enter between steps.
 
-    a = print the rest at once, q = stop. At the end of input the rest is printed at once.
+    a = print the rest at once, q (or Ctrl-C) = stop. At the end of input the rest is printed at once.
     Returns the number of steps shown.
     """
     write("Forward pass:")
@@ -236,9 +236,11 @@ def walk(trace: BackwardTrace, *, pause: bool = True, latex: bool = False,
         if pause:
             try:
                 reply = read(f"[Enter] step {i + 1} of {n}, a = all the rest, q = quit: ").lower()
-            except (EOFError, KeyboardInterrupt):
+            except EOFError:
                 reply = "a"
                 write("(end of input: the remaining steps follow)")
+            except KeyboardInterrupt:
+                reply = "q"
             if reply in ("q", "quit", "exit"):
                 write(f"Stopped after {i} of {n} steps.")
                 return i
