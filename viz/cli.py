@@ -14,6 +14,7 @@ import argparse
 import importlib
 import importlib.util
 import math
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -88,12 +89,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         return run_step(ns)
+    except BrokenPipeError:  # `deltagrad step ... | head`: the reader left; stop quietly
+        _silence_stdout()
+        return 0
     except UsageError as e:
         _error(str(e), e.expression_error)
         return EXIT_ERROR
     except ExpressionError as e:
         _error(str(e), e)
         return EXIT_ERROR
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _safe_output() -> None:
