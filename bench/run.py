@@ -52,6 +52,7 @@ def machine() -> str:
         cpu = platform.processor() or cpu
     return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()} "
             f"({platform.python_implementation()}, {platform.system()}); "
+            f"load average {os.getloadavg()[0]:.1f}; "
             f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
 
 

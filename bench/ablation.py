@@ -1,0 +1,189 @@
+"""What each engine change bought: undo one change at a time and time the same workloads.
+
+    python bench/ablation.py [--steps N]
+
+Each variant runs in a fresh process with one piece of the engine put back as it was before the
+performance work (the code is below), so the difference to "current" is that change's share.
+Each cell is the fastest of --steps steps (CPU time): on a shared machine the minimum is the
+least disturbed by other jobs. Compare rows from the same run only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+# ---------------------------------------------------------------------- the code before
+def old_node_via_init() -> None:
+    """Op results built by Value(data, "", parents, local_grads, op): __init__ checks every field."""
+    import engine.value as ev
+
+    def _node(data, parents, local_grads, op):
+        return ev.Value(data, "", parents, local_grads, op)
+
+    ev._node = _node
+
+
+def old_topo() -> None:
+    """A (node, iterator) tuple pushed for every node, leaves included."""
+    import engine.backward as eb
+
+    def topo_order(root):
+        order, seen = [], {root}
+        stack = [(root, iter(root.parents))]
+        while stack:
+            node, parents = stack[-1]
+            for parent in parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append((parent, iter(parent.parents)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+        return order
+
+    eb.topo_order = topo_order
+
+
+def old_zip_loop() -> None:
+    """The chain-rule loop over zip(parents, local_grads)."""
+    import engine.backward as eb
+
+    def _chain_rule(root, seed, record):
+        order = eb._start(root, seed)
+        for node in reversed(order):
+            upstream = node.grad
+            for parent, local in zip(node.parents, node.local_grads):
+                contribution = local * upstream
+                parent.grad += contribution
+                if record:
+                    yield None
+        return
+
+    eb._chain_rule = _chain_rule
+
+
+def old_no_pause() -> None:
+    """backward() with the collector left running."""
+    import engine.backward as eb
+
+    def run_backward(root, seed=1.0):
+        next(eb._chain_rule(root, seed, False), None)
+
+    eb.run_backward = run_backward
+
+
+def old_dot() -> None:
+    """dot() with four list comprehensions, two concatenations and Value(...)."""
+    import engine
+    import engine.value as ev
+    from engine.value import Value, _lift
+
+    def dot(weights, inputs, bias=None):
+        ws = [w if type(w) is Value else _lift(w, "dot") for w in weights]
+        xs = [x if type(x) is Value else _lift(x, "dot") for x in inputs]
+        wd = [w.data for w in ws]
+        xd = [x.data for x in xs]
+        total = sum(map(float.__mul__, wd, xd))
+        parents, local = ws + xs, xd + wd
+        if bias is not None:
+            b = bias if type(bias) is Value else _lift(bias, "dot")
+            total += b.data
+            parents.append(b)
+            local.append(1.0)
+        return Value(total, "", tuple(parents), tuple(local), "dot")
+
+    ev.dot = engine.dot = dot
+    for name in ("nn.neuron", "nn.losses"):
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "dot"):
+            module.dot = dot
+
+
+VARIANTS = {
+    "current": [],
+    "without the op factory": [old_node_via_init],
+    "without the leaf-skipping topo sort": [old_topo],
+    "with the zip() loop": [old_zip_loop],
+    "without the collector pause in backward": [old_no_pause],
+    "with the old dot()": [old_dot],
+    "all five undone (the engine before)": [old_node_via_init, old_topo, old_zip_loop, old_no_pause, old_dot],
+}
+
+
+# ---------------------------------------------------------------------- one variant, in-process
+def measure(variant: str, steps: int) -> dict:
+    sys.path.insert(0, ROOT)
+    sys.path.insert(0, HERE)
+    import nn  # noqa: F401 (imported before patching, as a user would have it)
+    import workloads as w
+
+    for undo in VARIANTS[variant]:
+        undo()
+    out = {}
+    # engine level, collector on and off
+    Value = w.engine_value("deltagrad")
+    X, y = w.make_moons()
+    model = w.GenericMLP(Value, w.initial_weights())
+    params = model.parameters()
+
+    def engine_loss():
+        return w.generic_loss(Value, model, params, X, y)
+
+    lib_loss, lib_params = w.library_model("deltagrad", w.initial_weights())
+    import gc
+
+    for key, fn, ps in (("engine", engine_loss, params), ("library", lib_loss, lib_params)):
+        for collector in ("on", "off"):
+            if collector == "off":
+                gc.disable()
+            times = []
+            for k in range(steps):
+                t0 = time.process_time()
+                w.sgd_step(fn, ps, k)
+                times.append(time.process_time() - t0)
+            gc.enable()
+            out[f"{key} step, collector {collector}"] = min(times[1:])
+    # a deep chain's backward
+    x, wv = Value(0.5), Value(1.0)
+    chain = x
+    for _ in range(200_000):
+        chain = chain * wv
+    t0 = time.process_time()
+    chain.backward()
+    out["2·10⁵ chain backward"] = time.process_time() - t0
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--variant", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.variant:
+        print(json.dumps(measure(args.variant, args.steps)))
+        return
+    rows = {}
+    for name in VARIANTS:
+        done = subprocess.run([sys.executable, __file__, "--variant", name, "--steps", str(args.steps)],
+                              capture_output=True, text=True, check=True)
+        rows[name] = json.loads(done.stdout)
+        print(name, {k: f"{v * 1e3:.1f} ms" for k, v in rows[name].items()}, flush=True)
+    keys = list(rows["current"])
+    print("\n| variant | " + " | ".join(keys) + " |")
+    print("|---|" + "---|" * len(keys))
+    for name, r in rows.items():
+        cells = [f"{r[k] * 1e3:,.1f} ms ({r[k] / rows['current'][k]:.2f}×)" for k in keys]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
