@@ -15,6 +15,10 @@
 #
 # The bias is chosen so that $a = \tanh z = 1/\sqrt 2$ exactly, which makes the numbers easy to
 # check by hand: $\partial a/\partial z = 1 - a^2 = \tfrac12$.
+#
+# (From a terminal, `deltagrad tour` trains a small network on the two moons and writes all of
+# these pictures for one of its examples into a folder; `deltagrad step "tanh(x*w + b)" --at x=1 w=-2 b=0.5`
+# walks any expression's backward pass one Enter at a time.)
 
 # %%
 import json
