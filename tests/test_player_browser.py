@@ -178,3 +178,27 @@ def test_quiz_mode_asks_before_each_step(browser, tmp_path) -> None:
     browser.find_element("id", "next").click()  # next checks the typed answer
     assert text(browser, "equation") == trace.equation(2)
     no_errors(browser)
+
+
+def test_full_size_follows_the_edge_being_applied(browser, tmp_path) -> None:
+    import nn
+
+    mlp = nn.MLP(2, [3, 1])
+    loss = nn.squared_error(mlp([0.5, -1.0]), [1.0])
+    trace = trace_backward(loss)
+    path = viz.save_steps_html(loss, tmp_path / "mlp.html")
+    browser.get(path.resolve().as_uri())
+    zoom = browser.find_element("id", "zoom")
+    if zoom.text == "Full size":  # a wide graph starts at full size by itself
+        zoom.click()
+    assert zoom.text == "Fit" and "actual" in browser.find_element("id", "graph").get_attribute("class")
+    visible = ("const g = document.getElementById('graph').getBoundingClientRect();"
+               "const e = document.querySelector('#graph .dg-current').getBoundingClientRect();"
+               "const x = e.left + e.width / 2, y = e.top + e.height / 2;"
+               "return x >= g.left && x <= g.right && y >= g.top && y <= g.bottom;")
+    for k in (1, len(trace) // 2, len(trace)):
+        browser.execute_script("window.deltagradPlayer.show(arguments[0]);", k)
+        assert browser.execute_script(visible), k
+    zoom.click()
+    assert zoom.text == "Full size" and "actual" not in browser.find_element("id", "graph").get_attribute("class")
+    no_errors(browser)
