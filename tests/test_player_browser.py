@@ -26,7 +26,8 @@ def browser():
     from selenium.webdriver.chrome.service import Service
 
     binary = next((b for b in BROWSERS if Path(b).exists()), None) or shutil.which("chromium")
-    if binary is None or not CHROMEDRIVER.exists():
+    driver_path = str(CHROMEDRIVER) if CHROMEDRIVER.exists() else shutil.which("chromedriver")
+    if binary is None or driver_path is None:
         pytest.skip("no headless browser: install Debian's chromium and chromium-driver "
                     "(apt-get install chromium chromium-driver) to run the player in a browser")
     options = webdriver.ChromeOptions()
@@ -34,7 +35,7 @@ def browser():
     for arg in ARGS:
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)  # never Selenium Manager
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)  # explicit: never Selenium Manager
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
