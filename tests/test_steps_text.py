@@ -201,3 +201,14 @@ def test_convenience_functions(capsys) -> None:
     out = capsys.readouterr().out
     assert out.startswith("Forward pass:") and "Step 8 of 8:" in out and out.rstrip().endswith("∂L/∂w1 = 1.2500")
     assert "∂L/∂c5 =" not in out.split("Gradients after the backward pass")[1]  # constants left out
+
+
+def test_long_sums_are_shortened_in_definitions() -> None:
+    ws = [Value(0.1 * i, f"w{i}") for i in range(1, 9)]
+    xs = [Value(1.0, f"x{i}") for i in range(1, 9)]
+    z = dot(ws, xs, Value(0.5, "b"))
+    z.label = "z"
+    trace = trace_backward(z)
+    assert trace.definitions()[-1] == "z = w1 · x1 + w2 · x2 + w3 · x3 + … + w8 · x8 + b = 4.1000"
+    assert trace.rule(0) == "∂z/∂w1 = x1 = 1.0000, since z = w1 · x1 + w2 · x2 + w3 · x3 + … + w8 · x8 + b"
+    assert latex_name("my weight") == r"\mathrm{my\ weight}"

@@ -83,7 +83,7 @@ def latex_name(name: str) -> str:
         return _latex_base(m.group(1)) + "_{" + m.group(2) + "}" + suffix
     if re.fullmatch(r"[A-Za-z]+", name):
         return _latex_base(name) + suffix
-    return r"\mathrm{" + "".join(_LATEX_SPECIAL.get(c, c) for c in name) + "}" + suffix
+    return r"\mathrm{" + "".join(_LATEX_SPECIAL.get(c, c) for c in name).replace(" ", r"\ ") + "}" + suffix
 
 
 def _latex_base(word: str) -> str:
@@ -112,13 +112,24 @@ def definition(node: Value, name: str, parent_names: Sequence[str], latex: bool 
     return f"{name} = {body}"
 
 
+MAX_TERMS_SHOWN = 6  # a longer sum is written with an ellipsis
+
+
+def _join_terms(terms: list[str], latex: bool) -> str:
+    """t1 + t2 + ... + tn, with the middle left out when there are many terms."""
+    if len(terms) > MAX_TERMS_SHOWN:
+        dots = r"\dots" if latex else "…"
+        terms = terms[:3] + [dots] + terms[-2:]
+    return " + ".join(terms)
+
+
 def _expression(node: Value, p: list[str], latex: bool) -> str | None:
     op = node.op
     dot_, minus = (r" \cdot ", "-") if latex else (" · ", "−")
     if op in ("", "const"):
         return None
     if op in ("+", "sum"):
-        return " + ".join(p)
+        return _join_terms(p, latex)
     if op == "-":
         return f"{p[0]} {minus} {p[1]}"
     if op == "*":
@@ -138,7 +149,7 @@ def _expression(node: Value, p: list[str], latex: bool) -> str | None:
     if op == "dot":
         n = len(p) // 2
         terms = [f"{p[k]}{dot_}{p[n + k]}" for k in range(n)] + p[2 * n:]
-        return " + ".join(terms)
+        return _join_terms(terms, latex)
     if op == "abs":
         return rf"\left|{p[0]}\right|" if latex else f"|{p[0]}|"
     if op == "sigmoid":
