@@ -99,3 +99,10 @@ def test_non_finite_grads_are_written_as_text() -> None:
     data = embedded_data(player.steps_html(z))
     into_x = [s["grad"] for s in data["steps"] if data["names"][s["parent"]] == "x"]
     assert into_x == ["inf"]
+
+
+def test_step_player_outside_notebooks(tmp_path) -> None:
+    shown = viz.step_through(net())
+    assert repr(shown).startswith("StepPlayer(") and "save(" in repr(shown)
+    path = shown.save(tmp_path / "p.html")
+    assert path.read_text(encoding="utf-8") == shown.document

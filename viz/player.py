@@ -112,6 +112,9 @@ class StepPlayer:
         self.document = document
         self.height = height
 
+    def __repr__(self) -> str:  # outside a notebook there is no HTML display: say what to do
+        return f"StepPlayer({len(self.document):,} characters of HTML; shown in notebooks, or .save('steps.html'))"
+
     def _repr_html_(self) -> str:
         return (f'<iframe srcdoc="{html.escape(self.document, quote=True)}" style="width:100%;'
                 f'height:{self.height}px;border:1px solid #ddd;border-radius:6px;resize:vertical" '
