@@ -198,7 +198,7 @@ class BackwardTrace:
         """How every computed node is made, in the trace's names (the forward pass)."""
         out = []
         for k, v in enumerate(self.order):
-            if v.op == "const" and k in self.generated:
+            if v.op == "const":
                 out.append(f"{self.names[k]} = {self.num(v.data)} (a constant)")
             elif v.parents:
                 pn = [self.names[self.index_of[id(q)]] for q in v.parents]
