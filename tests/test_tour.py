@@ -200,6 +200,7 @@ def test_a_rerun_overwrites_the_folder_and_steps_stop_training(tmp_path):
     (["--seed", "-1"], "--seed must be between 0"),
     (["--colour"], "unrecognized arguments: --colour"),
     (["--out"], "expected one argument"),
+    (["--out", ""], "--out must name a folder"),
 ])
 def test_bad_arguments_are_one_line_errors(args, words):
     code, printed, errors = run_main(args)

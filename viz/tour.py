@@ -33,6 +33,7 @@ MAX_EPOCHS = 100_000
 HIDDEN = (4, 4)  # small enough that one example's graph fits draw() and the step player
 POINTS, NOISE, BATCH, LEARNING_RATE = 100, 0.1, 20, 0.05
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 # name -> (what it shows, how to open it); {path} is the file's path as printed
 FILES = {
@@ -111,6 +112,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         ns = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         _require_plotting()
+        if not ns.out.strip():
+            raise TourError("--out must name a folder for the tour's files, e.g. --out deltagrad-tour")
         out = _prepare(Path(ns.out))
         print(f"deltagrad tour: training a 2-{HIDDEN[0]}-{HIDDEN[1]}-1 network on {POINTS} moons points "
               f"for {ns.epochs} epochs" + (f" (at most {ns.steps} steps)" if ns.steps else ""), flush=True)
@@ -119,6 +122,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (DeltagradError, OSError) as e:
         print(f"deltagrad tour: error: {_one_line(e)}", file=sys.stderr)
         return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("\ndeltagrad tour: interrupted; the folder may hold only some of the files", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(summary(result, ns.out))
     return 0
 
@@ -218,10 +224,10 @@ def run_tour(out: Path, *, epochs: int = DEFAULT_EPOCHS, steps: Optional[int] = 
 def worst_example(model: Any, X: Sequence[Sequence[float]], y: Sequence[int]) -> int:
     """Index of the example with the largest loss (the first one on ties): its δ's are the largest."""
     import nn
-    from engine import no_grad
 
-    with no_grad():
-        losses = [nn.binary_cross_entropy(model(x), t).data for x, t in zip(X, y)]
+    # With the graph recorded, BCE of a sigmoid node is computed from z: finite even where σ(z)
+    # has rounded to exactly 0 or 1.
+    losses = [nn.binary_cross_entropy(model(x), t).data for x, t in zip(X, y)]
     return max(range(len(losses)), key=losses.__getitem__)
 
 
