@@ -164,6 +164,8 @@ def test_worksheet_numbers_match_a_recomputation(toured, recomputed):
     rows = _table(sheet, "Forward pass and δ")
     inputs = [r for r in rows if r[0].startswith("1")]
     assert [_close(r[3], xi) for r, xi in zip(inputs, x)] == [True, True]
+    model = recomputed["model"]  # and the engine, on the model read back from model.json
+    nn.binary_cross_entropy(model(x), recomputed["y"][k]).backward()
     checked = 0
     for l, j, z, a, sp, delta in (r for r in rows if not r[0].startswith("1")):
         l, j = int(l), int(j) - 1
@@ -172,6 +174,8 @@ def test_worksheet_numbers_match_a_recomputation(toured, recomputed):
         assert _close(a, bp.A[l][j, 0]), (l, j)
         assert _close(sp, equations.sigma_prime(np.array(Z), act[l])), (l, j)
         assert _close(delta, bp.delta[l][j, 0]), (l, j, delta, bp.delta[l][j, 0])
+        neuron = model.layers[l - 2].neurons[j]
+        assert _close(z, neuron.z.data) and _close(a, neuron.a.data) and _close(delta, neuron.z.grad), (l, j)
         checked += 1
     assert checked == 4 + 4 + 1
     weights = _table(sheet, "Weights, eq. (5)")
