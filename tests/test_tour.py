@@ -199,9 +199,9 @@ def test_a_rerun_overwrites_the_folder_and_steps_stop_training(tmp_path):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["--epochs", "abc"], "--epochs must be a whole number"),
-    (["--epochs", "0"], "--epochs must be between 1"),
-    (["--seed", "-1"], "--seed must be between 0"),
+    (["--epochs", "abc"], "argument --epochs: must be a whole number, got 'abc'"),
+    (["--epochs", "0"], "argument --epochs: must be between 1 and 100000, got 0"),
+    (["--seed", "-1"], "argument --seed: must be between 0"),
     (["--colour"], "unrecognized arguments: --colour"),
     (["--out"], "expected one argument"),
     (["--out", ""], "--out must name a folder"),

@@ -77,14 +77,15 @@ class _Parser(argparse.ArgumentParser):
         raise TourError(f"{message} (see deltagrad tour --help)")
 
 
-def _count(name: str, low: int, high: int) -> Callable[[str], int]:
+def _count(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: an int in [low, high] (argparse prefixes the message with the option)."""
     def parse(text: str) -> int:
         try:
             n = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
         if not low <= n <= high:
-            raise argparse.ArgumentTypeError(f"{name} must be between {low} and {high}, got {n}")
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {n}")
         return n
     return parse
 
@@ -97,11 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "boundary, the loss curve and a worksheet into one folder.")
     parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
                         help=f"output folder, created if needed (default: ./{DEFAULT_OUT})")
-    parser.add_argument("--epochs", type=_count("--epochs", 1, MAX_EPOCHS), default=DEFAULT_EPOCHS,
+    parser.add_argument("--epochs", type=_count(1, MAX_EPOCHS), default=DEFAULT_EPOCHS,
                         metavar="N", help=f"passes over the data (default {DEFAULT_EPOCHS})")
-    parser.add_argument("--steps", type=_count("--steps", 1, 10 * MAX_EPOCHS), default=None, metavar="N",
+    parser.add_argument("--steps", type=_count(1, 10 * MAX_EPOCHS), default=None, metavar="N",
                         help=f"stop after N optimizer steps (batches of {BATCH}) even if epochs remain")
-    parser.add_argument("--seed", type=_count("--seed", 0, 2**31 - 1), default=0, metavar="N",
+    parser.add_argument("--seed", type=_count(0, 2**31 - 1), default=0, metavar="N",
                         help="seed of the data and the initial weights (default 0)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
