@@ -1,0 +1,33 @@
+"""The README's examples are tests: every ```python block runs, and its asserts hold."""
+from __future__ import annotations
+
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+
+
+def test_readme_has_examples_and_a_two_command_quick_start():
+    assert len(BLOCKS) >= 4
+    quick = README.split("## Quick start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in quick.splitlines() if line.strip()]
+    assert len(commands) == 2
+    assert commands[0].endswith("deltagrad tour") and "pytest" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "readme_command.py 2" in ci
+    printed = subprocess.run([sys.executable, str(ROOT / ".ci" / "readme_command.py"), "2"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    assert printed == commands[1]
+
+
+@pytest.mark.parametrize("index", range(len(BLOCKS)))
+def test_readme_python_block_runs(index, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": "__readme__"}
+    exec(compile(BLOCKS[index], f"README.md block {index + 1}", "exec"), namespace)
