@@ -4,8 +4,8 @@
 
 Each variant runs in a fresh process with one piece of the engine put back as it was before the
 performance work (the code is below), so the difference to "current" is that change's share.
-Each cell is the fastest of --steps steps (CPU time): on a shared machine the minimum is the
-least disturbed by other jobs. Compare rows from the same run only.
+Each cell is the fastest of --steps steps (CPU time) over --rounds round-robin runs: on a
+shared machine the minimum is the least disturbed by other jobs. Compare rows of one run only.
 """
 from __future__ import annotations
 
@@ -166,19 +166,23 @@ def measure(variant: str, steps: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--rounds", type=int, default=3, help="variants run round-robin this many times")
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.variant:
         print(json.dumps(measure(args.variant, args.steps)))
         return
-    rows = {}
-    for name in VARIANTS:
-        done = subprocess.run([sys.executable, __file__, "--variant", name, "--steps", str(args.steps)],
-                              capture_output=True, text=True, check=True)
-        rows[name] = json.loads(done.stdout)
-        print(name, {k: f"{v * 1e3:.1f} ms" for k, v in rows[name].items()}, flush=True)
+    rows: dict[str, dict[str, float]] = {}
+    for _ in range(args.rounds):  # round-robin, so a burst of load hits every variant alike
+        for name in VARIANTS:
+            done = subprocess.run([sys.executable, __file__, "--variant", name, "--steps", str(args.steps)],
+                                  capture_output=True, text=True, check=True)
+            for key, value in json.loads(done.stdout).items():
+                rows.setdefault(name, {})[key] = min(value, rows.get(name, {}).get(key, value))
+            print(".", end="", flush=True)
+    print()
     keys = list(rows["current"])
-    print("\n| variant | " + " | ".join(keys) + " |")
+    print("| variant | " + " | ".join(keys) + " |")
     print("|---|" + "---|" * len(keys))
     for name, r in rows.items():
         cells = [f"{r[k] * 1e3:,.1f} ms ({r[k] / rows['current'][k]:.2f}×)" for k in keys]
