@@ -132,3 +132,24 @@ def test_freeing_a_million_deep_chain_does_not_crash():
     finally:
         if was:
             gc.enable()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_paused_restores_the_previous_state_even_on_error(enabled):
+    from engine.backward import collector_paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with collector_paused():
+            assert not gc.isenabled()
+            with collector_paused():  # nested: the inner block must not re-enable it
+                pass
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(KeyError):
+            with collector_paused():
+                raise KeyError("boom")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
