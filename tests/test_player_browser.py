@@ -200,6 +200,144 @@ def test_full_size_follows_the_edge_being_applied(browser, tmp_path) -> None:
     for k in (1, len(trace) // 2, len(trace)):
         browser.execute_script("window.deltagradPlayer.show(arguments[0]);", k)
         assert browser.execute_script(visible), k
+    browser.execute_script("window.deltagradPlayer.show(0);")  # the start shows the root with its seed
+    root = f"v{len(trace.order) - 1}"
+    assert browser.execute_script(visible.replace("'#graph .dg-current'", f"'#{root}'"))
     zoom.click()
     assert zoom.text == "Full size" and "actual" not in browser.find_element("id", "graph").get_attribute("class")
+    no_errors(browser)
+
+
+STATE = """
+const q = (id, sel) => { const g = document.getElementById(id); const e = g && g.querySelector(sel);
+                         return e ? e.textContent : null; };
+const n = arguments[0];
+return {
+  grad: Array.from({length: n}, (_, j) => q('v' + j, '.dg-grad')),
+  sum: Array.from({length: n}, (_, j) => q('v' + j, '.dg-sum')),
+  pending: Array.from(document.querySelectorAll('#graph g.node.dg-pending')).map(e => e.id),
+  waiting: Array.from(document.querySelectorAll('#graph g.edge.dg-waiting')).map(e => e.id),
+  current: Array.from(document.querySelectorAll('#graph .dg-current')).map(e => e.id),
+};
+"""
+
+
+def tour_sized_loss():
+    """The loss of one example through MLP(2, [4, 4, 1]), as in `deltagrad tour`: ~60 nodes, ~76 steps."""
+    import nn
+
+    model = nn.MLP(2, [4, 4, 1], activation="tanh", output_activation="sigmoid", seed=3)
+    loss = nn.binary_cross_entropy(model([0.4, -1.1]), 1)
+    loss.label = "L"
+    return loss
+
+
+def sum_line(terms: list[float]) -> str:
+    """A fan-out's grad as the sum of the signals received so far: "= a + b − c" (4 terms at most)."""
+    if len(terms) < 2:
+        return ""
+    text = f"{terms[0]:.4g}" + "".join(f" − {-t:.4g}" if t < 0 else f" + {t:.4g}" for t in terms[1:4])
+    return "= " + text + (f" + … ({len(terms)} terms)" if len(terms) > 4 else "")
+
+
+def test_every_position_of_a_tour_sized_pass_shows_the_engines_grads(browser, tmp_path) -> None:
+    """The graph, drawn once, shows at each position the grads engine.backward_steps computed."""
+    import engine
+
+    loss = tour_sized_loss()
+    order = engine.topo_order(loss)
+    index = {id(v): k for k, v in enumerate(order)}
+    steps = list(engine.backward_steps(loss))  # the engine's own record, independent of viz
+    path = viz.save_steps_html(loss, tmp_path / "tour.html")
+    browser.get(path.resolve().as_uri())
+    word = ["δ" if v.label.startswith("z") else "grad" for v in order]
+    values = [j for j, v in enumerate(order) if v.op != "const"]
+    assert any(w == "δ" for w in word) and len(steps) > 60
+    grads = [0.0] * len(order)
+    grads[-1] = 1.0
+    complete = {len(order) - 1}
+    terms: dict[int, list[float]] = {}
+    for k in range(len(steps) + 1):
+        browser.execute_script("window.deltagradPlayer.show(arguments[0]);", k)
+        state = browser.execute_script(STATE, len(order))
+        if k:
+            s = steps[k - 1]
+            j, edge = index[id(s.parent)], f"e{index[id(s.node)]}_{s.position}"
+            grads[j] = s.parent_grad
+            terms.setdefault(j, []).append(s.contribution)
+            if s.parent_done:
+                complete.add(j)
+            assert state["grad"][j] == f"{word[j]} {s.parent_grad:.4g}", k
+            assert state["current"] == [edge] and browser.find_element("id", "graph").get_attribute("data-edge") == edge
+        else:
+            assert state["current"] == []
+        assert [state["grad"][j] for j in values] == [f"{word[j]} {grads[j]:.4g}" for j in values], k
+        assert set(state["pending"]) == ({f"v{j}" for j in range(len(order)) if j not in complete}
+                                         | {f"op{j}" for j in range(len(order)) if j not in complete and order[j].parents})
+        assert set(state["waiting"]) == {f"e{index[id(s.node)]}_{s.position}" for s in steps[k:]}
+        assert [state["sum"][j] or "" for j in values] == [sum_line(terms.get(j, [])) for j in values], k
+    no_errors(browser)
+
+
+def test_the_state_is_drawn_in_the_right_colours(browser, tmp_path) -> None:
+    from viz import style
+
+    trace = trace_backward(net())
+    path = viz.save_steps_html(net(), tmp_path / "steps.html")
+    browser.get(path.resolve().as_uri())
+    browser.execute_script("window.deltagradPlayer.show(3);")
+    css = ("const e = document.querySelector(arguments[0]);"
+           "return e && [getComputedStyle(e)[arguments[1]], e.getAttribute(arguments[1])];")
+
+    def rgb(hex_colour: str) -> str:
+        return "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+    s = trace.steps[2]
+    assert browser.execute_script(css, f"#e{s.node}_{s.position} path", "stroke")[0] == rgb(style.HIGHLIGHT)
+    waiting, applied = trace.steps[3], trace.steps[1]
+    assert browser.execute_script(css, f"#e{waiting.node}_{waiting.position} .dg-signal", "visibility")[0] == "hidden"
+    assert browser.execute_script(css, f"#e{waiting.node}_{waiting.position} path", "stroke")[0] == rgb(style.MUTED)
+    assert browser.execute_script(css, f"#e{applied.node}_{applied.position} .dg-signal", "visibility")[0] == "visible"
+    pending = next(j for j in range(len(trace.order)) if j not in trace.complete_at(3))
+    done = next(j for j in trace.complete_at(3) if j != len(trace.order) - 1)
+    assert browser.execute_script(css, f"#v{pending} .dg-grad", "fill")[0] == rgb(style.MUTED)
+    assert browser.execute_script(css, f"#v{pending} .dg-fill", "fill")[0] == "none"
+    shown, drawn = browser.execute_script(css, f"#v{done} .dg-fill", "fill")
+    assert shown == rgb(drawn) and drawn == style.grad_fill(trace.final[done], max(map(abs, trace.final)))
+    assert browser.execute_script(css, f"#v{done} .dg-box", "stroke")[0] == rgb(style.COMPLETE)
+    legend = browser.find_element("id", "side-legend")
+    assert legend.is_displayed() and "orange edge" in legend.text and "grad in (0.6333, 1.267]" in legend.text
+    no_errors(browser)
+
+
+def test_tooltips_follow_the_steps(browser, tmp_path) -> None:
+    trace = trace_backward(net())
+    path = viz.save_steps_html(net(), tmp_path / "steps.html")
+    browser.get(path.resolve().as_uri())
+    title = ("return document.querySelector(arguments[0])"
+             ".getAttributeNS('http://www.w3.org/1999/xlink', 'title');")
+    x = trace.names.index("x")
+    s = trace.steps[0]
+    assert browser.execute_script(title, f"#v{x} a") == "x (leaf): data 1, grad 0"  # not the answer yet
+    assert "signal" not in browser.execute_script(title, f"#e{s.node}_{s.position} a")
+    browser.execute_script(f"window.deltagradPlayer.show({len(trace)});")
+    assert browser.execute_script(title, f"#v{x} a") == f"x (leaf): data 1, grad {trace.final[x]:.4g}"
+    assert f"signal = {s.local:.4g} × 1 = {s.contribution:.4g}" in browser.execute_script(
+        title, f"#e{s.node}_{s.position} a")
+    no_errors(browser)
+
+
+def test_the_fallback_with_one_frame_per_step_still_plays(browser, tmp_path, monkeypatch) -> None:
+    from viz import player
+
+    monkeypatch.setattr(player, "graph_data", lambda trace, **options: None)
+    trace = trace_backward(net())
+    path = viz.save_steps_html(net(), tmp_path / "frames.html")
+    browser.get(path.resolve().as_uri())
+    browser.find_element("id", "next").click()
+    browser.find_element("id", "next").click()
+    s = trace.steps[1]
+    assert highlighted(browser) == (f"e{s.node}_{s.position}", [f"e{s.node}_{s.position}"])
+    assert text(browser, "equation") == trace.equation(1)
+    assert not browser.find_element("id", "side-legend").is_displayed()
     no_errors(browser)

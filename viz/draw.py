@@ -20,6 +20,7 @@ from viz.render import Diagram, _looks_like_mlp
 from viz.style import esc
 
 DEFAULT_MAX_NODES = 300
+DEFAULT_FMT = ".4g"
 RANKDIRS = ("LR", "TB", "RL", "BT")
 _MAX_SUM_TERMS = 4  # a fan-out sum longer than this is abbreviated
 
@@ -28,7 +29,7 @@ def draw(
     root: Value,
     *,
     rankdir: str = "LR",
-    fmt: style.FormatSpec = ".4g",
+    fmt: style.FormatSpec = DEFAULT_FMT,
     hide_constants: bool = False,
     max_nodes: int = DEFAULT_MAX_NODES,
     show_grad: Optional[bool] = None,
@@ -156,9 +157,9 @@ def _record(node: Value, name: str, k: int, number: style.Formatter, show_grad: 
     if show_grad:
         word = "δ" if preact else "grad"
         text = f"{word} {esc(number(node.grad))}"
-        if terms and len(terms) > 1 and math.isclose(sum(terms), node.grad, rel_tol=1e-9, abs_tol=1e-12):
-            more = f" + … ({len(terms)} terms)" if len(terms) > _MAX_SUM_TERMS else ""
-            text += "<br/>= " + esc(_sum_text(terms[:_MAX_SUM_TERMS], number)) + more
+        line = sum_line(terms or [], node.grad, number)
+        if line:
+            text += "<br/>" + esc(line)
         if muted:
             cells.append(f"<td>{font[0]}{text}{font[1]}</td>")
         else:
@@ -169,6 +170,14 @@ def _record(node: Value, name: str, k: int, number: style.Formatter, show_grad: 
         border, colour = "2", style.PREACT
     return (f'<<table border="{border}" color="{colour}" cellborder="1" cellspacing="0" '
             f'cellpadding="4"><tr>{"".join(cells)}</tr></table>>')
+
+
+def sum_line(terms: list[float], grad: float, number: style.Formatter) -> str:
+    """The second line of a grad cell, "= a + b − c", when grad = Σ terms has several terms; else ""."""
+    if len(terms) < 2 or not math.isclose(sum(terms), grad, rel_tol=1e-9, abs_tol=1e-12):
+        return ""
+    more = f" + … ({len(terms)} terms)" if len(terms) > _MAX_SUM_TERMS else ""
+    return "= " + _sum_text(terms[:_MAX_SUM_TERMS], number) + more
 
 
 def _sum_text(terms: list[float], number: style.Formatter) -> str:

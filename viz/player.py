@@ -2,7 +2,9 @@
 
 `save_steps_html(root, path)` writes it; `step_through(root)` shows it inline in a notebook
 (HTML output in an iframe, so JupyterLab, classic Notebook and VS Code all run it and several
-players on one page do not clash). Each step's frame is an SVG drawn by viz.draw.
+players on one page do not clash). The graph is drawn once by viz.draw (see viz.player_graph); each
+step is a small record the page's script applies to it: highlighted edge, complete/pending nodes,
+grad texts, signals shown. An SVG of unknown structure falls back to one full SVG per step.
 """
 from __future__ import annotations
 
@@ -10,17 +12,21 @@ import html
 import json
 import math
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any, Union
 
 from engine import Value
+from viz import style
 from viz.errors import OutputPathError
 from viz.frames import as_trace, frame_svgs
+from viz.player_graph import FIXED_OPTIONS, graph_data
 from viz.steps import BackwardTrace, fmt_number, partial
 
 PathLike = Union[str, "os.PathLike[str]"]
-MAX_STEPS = 400  # each step embeds one SVG frame; beyond this the file gets unwieldy
+MAX_STEPS = 1000  # about the edges of the largest graph viz.draw lays out (300 nodes); more is no tour
+MAX_FRAME_STEPS = 400  # the fallback embeds one SVG per step: beyond this the file gets unwieldy
 QUIZ_TOL = 1e-3  # the player's quiz accepts |answer − expected| ≤ QUIZ_TOL · max(1, |expected|)
 
 
@@ -29,12 +35,25 @@ def _template() -> str:
 
 
 def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
-    """Everything the player's script reads: names, start state, steps and one SVG per position."""
+    """Everything the player's script reads: names, start state, steps, and the graph drawn once
+    (with the texts each step puts into it) or, for an SVG of unknown structure, one SVG per position."""
     n = len(trace)
     if n > MAX_STEPS:
         raise ValueError(
             f"steps_html: the backward pass has {n} steps, more than {MAX_STEPS}: too many to step "
             "through by hand; try one neuron or a smaller expression")
+    for key in FIXED_OPTIONS:
+        if key in draw_options:
+            raise TypeError(f"steps_html: {key} is set by each step; do not pass it")
+    graph = graph_data(trace, **draw_options)
+    frames = None
+    if graph is None:
+        if n > MAX_FRAME_STEPS:
+            raise ValueError(
+                f"steps_html: this renderer's SVG is not one the player can update step by step, and "
+                f"{n} steps (more than {MAX_FRAME_STEPS}) are too many to embed as one picture each; "
+                "use graphviz-pure (DELTAGRAD_RENDERER=graphviz-pure) or a smaller graph")
+        frames = [_inline_svg(svg) for svg in frame_svgs(trace, title=False, **draw_options)]
     complete = [0 if k == len(trace.order) - 1 else n for k in range(len(trace.order))]
     terms = [0] * len(trace.order)
     steps = []
@@ -51,13 +70,12 @@ def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
             "contribution": _json_number(s.contribution), "question": _question(trace, i),
             "hint": f"{partial(L, trace.names[s.node])} = {trace.num(s.upstream)} and {trace.rule(i)}",
         })
-    svgs = [_inline_svg(svg) for svg in frame_svgs(trace, title=False, **draw_options)]
     return {
         "root": trace.root_name, "rootLatex": trace.latex_names[-1], "digits": trace.digits,
         "names": trace.names, "data": [fmt_number(v.data, trace.digits) for v in trace.order],
         "initial": [_json_number(g) for g in trace.initial], "complete": complete, "terms": terms, "steps": steps,
         "start": trace.start_text(), "naming": trace.naming_note() or "",
-        "forward": trace.definitions(), "frames": svgs, "tol": QUIZ_TOL,
+        "forward": trace.definitions(), "graph": graph, "frames": frames, "tol": QUIZ_TOL,
     }
 
 
@@ -86,7 +104,8 @@ def steps_html(root: Value | BackwardTrace, *, title: str | None = None, digits:
     data = json.dumps(player_data(trace, **draw_options), ensure_ascii=False, allow_nan=False)
     data = data.replace("</", "<\\/").replace("<!--", "\\u003c!--")  # cannot end the <script>
     name = title if title is not None else trace.root_name
-    return _template().replace("{{TITLE}}", html.escape(str(name))).replace("{{DATA}}", data)
+    fill = {"TITLE": html.escape(str(name)), "DATA": data, "MUTED": style.MUTED, "HIGHLIGHT": style.HIGHLIGHT}
+    return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: fill[m.group(1)], _template())  # one pass: no re-expansion
 
 
 def save_steps_html(root: Value | BackwardTrace, path: PathLike, *, title: str | None = None,
