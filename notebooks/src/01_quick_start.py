@@ -98,7 +98,7 @@ viz.print_steps(L)
 viz.step_through(L)
 
 # %% [markdown]
-# The player is one HTML file with every frame inside it, so it works offline. We save it to a
+# The player is one HTML file holding the graph and every step, so it works offline. We save it to a
 # temporary folder (a notebook should not litter the repository) and also keep the SVG picture.
 
 # %%
