@@ -25,6 +25,13 @@ def file_error(path: Any, problem: str) -> ModelFileError:
     return ModelFileError(os.fspath(path) if isinstance(path, os.PathLike) else path, problem)
 
 
+def _default_file_mode() -> int:
+    """0o666 less the process's umask: the mode open() would have given a new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def save(path: Any, config: dict, layers: list[dict]) -> None:
     """Write the model file: a temporary file in the same folder, then os.replace (atomic)."""
     document = {"format": FORMAT, "version": VERSION, "config": config, "layers": layers}
@@ -42,6 +49,7 @@ def save(path: Any, config: dict, layers: list[dict]) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _default_file_mode())  # mkstemp makes 0600; a saved model is an ordinary file
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):

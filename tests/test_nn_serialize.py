@@ -120,3 +120,18 @@ def test_any_model_round_trips_exactly(tmp_path, nin, sizes, activation, seed):
     back = MLP.load(path)
     assert [p.data for p in back.parameters()] == [p.data for p in m.parameters()]
     assert back.sizes == m.sizes and back.layers[-1].activation == activation
+
+
+def test_saved_model_has_the_permissions_of_an_ordinary_new_file(tmp_path):
+    import os
+    import stat
+
+    from nn import MLP
+
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "model.json"
+        MLP(2, [3, 1], seed=0).save(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    finally:
+        os.umask(old)

@@ -214,7 +214,7 @@ def run_tour(out: Path, *, epochs: int = DEFAULT_EPOCHS, steps: Optional[int] = 
     files["network.svg"] = viz.save(viz.draw_network(model, loss=loss, title=f"δ for {where}"),
                                     out / "network.svg")
     files["player.html"] = viz.save_steps_html(loss, out / "player.html",
-                                               title=f"deltagrad: the backward pass of {where}")
+                                               title=f"the loss of {where}")
     files["boundary.png"] = plot_boundary(model, X, y, example, out / "boundary.png")
     files["loss_curve.png"] = plot_history(history, out / "loss_curve.png")
     model.save(out / "model.json")
