@@ -43,7 +43,14 @@ def save(path: Any, config: dict, layers: list[dict]) -> None:
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"MLP.save: cannot write {target!r}: the folder {folder!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".deltagrad-", suffix=".tmp", dir=folder)
+    if os.path.isdir(target):
+        raise IsADirectoryError(f"MLP.save: cannot write {target!r}: it is a folder; give a file name, "
+                                f"e.g. {os.path.join(target, 'model.json')!r}")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".deltagrad-", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise type(e)(e.errno, f"MLP.save: cannot write {target!r}: cannot create a file in {folder!r} "
+                               f"({e.strerror or e})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)

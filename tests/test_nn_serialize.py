@@ -48,6 +48,13 @@ def test_save_into_a_missing_folder_names_it(tmp_path):
         model().save(tmp_path / "nowhere" / "m.json")
 
 
+def test_save_onto_a_folder_says_so_and_writes_nothing(tmp_path):
+    (tmp_path / "models").mkdir()
+    with pytest.raises(IsADirectoryError, match="models.* is a folder; give a file name"):
+        model().save(tmp_path / "models")
+    assert sorted(os.listdir(tmp_path)) == ["models"] and os.listdir(tmp_path / "models") == []
+
+
 def test_missing_file(tmp_path):
     path = tmp_path / "nope.json"
     with pytest.raises(ModelFileNotFound, match="nope.json.*no such file"):
