@@ -25,7 +25,7 @@ class InputTypeError(NNError, TypeError):
 
 
 class NonFiniteError(NNError, ValueError):
-    """A gradient or parameter is nan or infinite; the step was refused, nothing changed."""
+    """An input, gradient or parameter is nan or infinite; the call was refused, nothing changed."""
 
 
 class ModelFileError(NNError, ValueError):

@@ -1,10 +1,11 @@
 """Checking and wrapping a model's input x: numbers become leaf Values labelled x1, x2, ..."""
 from __future__ import annotations
 
+import math
 from typing import Sequence, Union
 
 from engine import Value
-from nn.errors import InputTypeError, ShapeError
+from nn.errors import InputTypeError, NonFiniteError, ShapeError
 
 Input = Union[Value, int, float]
 
@@ -17,7 +18,8 @@ def input_labels(nin: int) -> list[str]:
 def wrap_inputs(x: Sequence[Input], labels: list[str], where: str) -> list[Value]:
     """x as a list of Values: Values are kept (so ∂L/∂x reaches them), numbers become labelled leaves.
 
-    ShapeError for the wrong length, InputTypeError for anything that is not a number or a Value.
+    ShapeError for the wrong length, InputTypeError for anything that is not a number or a Value,
+    NonFiniteError for a nan or infinite number (it would turn every z, a and δ downstream into nan).
     """
     try:
         n = len(x)
@@ -34,10 +36,13 @@ def wrap_inputs(x: Sequence[Input], labels: list[str], where: str) -> list[Value
             values.append(xk)
             continue
         try:
-            values.append(Value(xk, label))
+            v = Value(xk, label)
         except TypeError:
             raise InputTypeError(
                 f"{where}: input {label} must be a number or a Value, "
                 f"got {type(xk).__name__} {xk!r:.60}"
             ) from None
+        if not math.isfinite(v.data):
+            raise NonFiniteError(f"{where}: input {label} must be a finite number, got {xk!r:.60}")
+        values.append(v)
     return values

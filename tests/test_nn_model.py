@@ -6,7 +6,7 @@ import math
 import pytest
 
 from engine import Value, numerical_grad
-from nn import MLP, ConfigError, InputTypeError, Layer, Neuron, ShapeError, squared_error
+from nn import MLP, ConfigError, InputTypeError, Layer, Neuron, NonFiniteError, ShapeError, squared_error
 
 
 def sig(x: float) -> float:
@@ -182,6 +182,9 @@ def test_non_numeric_input_names_the_input():
         mlp([1.0, "two"])
     with pytest.raises(InputTypeError):
         mlp(3.0)
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(NonFiniteError, match=f"MLP: input x1 must be a finite number, got {bad}"):
+            mlp([bad, 1.0])
     assert mlp.inputs is None  # nothing was recorded
 
 
