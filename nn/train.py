@@ -111,6 +111,9 @@ def train(
         optimizer = SGD(model.parameters(), lr=0.1)
     elif not isinstance(optimizer, Optimizer):
         raise ConfigError(f"train: optimizer must be an nn.SGD or nn.Adam, got {optimizer!r:.60}")
+    elif not {id(p) for p in model.parameters()} & {id(p) for p in optimizer.params}:
+        raise ConfigError(f"train: {optimizer!r:.60} updates none of this model's parameters; "
+                          "build it from this model, e.g. SGD(model.parameters(), lr=0.1)")
     m = n if batch_size is None else min(batch_size, n)
     threshold = threshold_for(targets)
     order = list(range(n))

@@ -153,7 +153,21 @@ def test_bad_data_is_rejected_before_any_step():
         train(model, [[1.0, 2.0]], [1], loss="l1", progress=False)
     with pytest.raises(ConfigError, match="epochs"):
         train(model, [[1.0, 2.0]], [1], epochs=0, progress=False)
+    with pytest.raises(NonFiniteError, match="example 1: input x2 must be a finite number, got nan"):
+        train(model, [[1.0, 2.0], [0.0, float("nan")]], [1, -1], progress=False)
+    with pytest.raises(ConfigError, match="updates none of this model's parameters"):
+        train(model, [[1.0, 2.0]], [1], optimizer=SGD(MLP(2, [1]).parameters(), lr=0.1), progress=False)
     assert [p.data for p in model.parameters()] == before
+
+
+def test_an_optimizer_over_part_of_the_model_trains_only_that_part():
+    model = MLP(2, [2, 1], activation="tanh", seed=3)
+    frozen = [p.data for p in model.layers[0].parameters()]
+    head = [p.data for p in model.layers[1].parameters()]
+    train(model, [[1.0, 2.0], [-1.0, 0.5]], [1, -1], optimizer=SGD(model.layers[1].parameters(), lr=0.5),
+          epochs=2, progress=False)
+    assert [p.data for p in model.layers[0].parameters()] == frozen
+    assert [p.data for p in model.layers[1].parameters()] != head
 
 
 def test_metrics_helpers():
