@@ -8,10 +8,15 @@ from engine.errors import GradcheckError
 from engine.value import Value, as_value
 
 
-def _as_values(xs: Sequence[object], where: str) -> list[Value]:
-    if isinstance(xs, Value) or not hasattr(xs, "__len__"):
-        raise TypeError(f"{where}: xs must be a list of Values or numbers, got {type(xs).__name__}")
-    return [as_value(x) for x in xs]  # type: ignore[arg-type]
+def _as_values(xs: Sequence[object], where: str, f: object = None) -> list[Value]:
+    if not callable(f):
+        raise TypeError(f"{where}: f must be a function of a list of Values, got {type(f).__name__} {f!r:.60}")
+    if isinstance(xs, (Value, str, bytes)) or not hasattr(xs, "__len__"):
+        raise TypeError(f"{where}: xs must be a list of Values or numbers, got {type(xs).__name__} {xs!r:.60}")
+    try:
+        return [as_value(x) for x in xs]  # type: ignore[arg-type]
+    except TypeError as e:
+        raise TypeError(f"{where}: xs must be a list of Values or numbers: {e}") from None
 
 
 def _evaluate(f: Callable[[list[Value]], Value], xs: list[Value], where: str) -> float:
@@ -27,7 +32,7 @@ def numerical_grad(
     """∂f/∂x_i ≈ (f(x + ε e_i) - f(x - ε e_i)) / 2ε for each i; xs' data is restored afterwards."""
     if not eps > 0:
         raise ValueError(f"numerical_grad: eps must be positive, got {eps!r}")
-    values = _as_values(xs, "numerical_grad")
+    values = _as_values(xs, "numerical_grad", f)
     grads = []
     for x in values:
         original = x.data
@@ -44,7 +49,7 @@ def numerical_grad(
 
 def analytic_grad(f: Callable[[list[Value]], Value], xs: Sequence[Value | float]) -> list[float]:
     """∂f/∂x_i by one backward pass; the xs' own grads are left as they were."""
-    values = _as_values(xs, "analytic_grad")
+    values = _as_values(xs, "analytic_grad", f)
     saved = [x.grad for x in values]
     try:
         for x in values:
@@ -69,7 +74,7 @@ def gradcheck(
     """True if backward() agrees with central differences for every input, else GradcheckError
     naming the first input (index and label) where |analytic - numeric| > atol + rtol·|numeric|.
     """
-    values = _as_values(xs, "gradcheck")
+    values = _as_values(xs, "gradcheck", f)
     analytic = analytic_grad(f, values)
     numeric = numerical_grad(f, values, eps)
     for i, (a, n) in enumerate(zip(analytic, numeric)):

@@ -12,6 +12,7 @@ from engine import (
     DivisionByZero,
     DomainError,
     GradcheckError,
+    analytic_grad,
     Value,
     ValueOverflow,
     gradcheck,
@@ -63,6 +64,17 @@ def test_gradcheck_passes_and_names_the_failing_input():
         gradcheck(broken, [Value(1.5, "a"), Value(2.0, "b")])
     assert info.value.index == 1 and info.value.analytic == 3.0
     assert math.isclose(info.value.numeric, 1.5, rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("check", [gradcheck, numerical_grad, analytic_grad])
+def test_gradcheck_argument_errors_name_the_function_and_the_value(check):
+    name = check.__name__
+    with pytest.raises(TypeError, match=f"{name}: f must be a function .*got int 3"):
+        check(3, [1.0])
+    with pytest.raises(TypeError, match=f"{name}: xs must be a list of Values or numbers, got str 'ab'"):
+        check(lambda v: v[0] * 2, "ab")
+    with pytest.raises(TypeError, match=f"{name}: xs must be a list .*got str 'a'"):
+        check(lambda v: v[0] * 2, [1.0, "a"])
 
 
 def test_gradcheck_leaves_inputs_untouched():
