@@ -31,3 +31,14 @@ def test_readme_python_block_runs(index, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__readme__"}
     exec(compile(BLOCKS[index], f"README.md block {index + 1}", "exec"), namespace)
+
+
+def test_readme_quoted_step_text_is_what_explain_steps_prints():
+    import viz
+    from engine import Value
+
+    quoted = re.search(r"e\.g\. for the `y` above\n  `(.*?)`", README).group(1)
+    x, w, b = Value(1.0, "x"), Value(-2.0, "w"), Value(0.5, "b")
+    y = (x * w + b).tanh()
+    y.backward()
+    assert any(line.startswith(quoted) for line in viz.explain_steps(y))
