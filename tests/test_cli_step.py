@@ -94,7 +94,7 @@ def test_quiz_checks_answers_and_asks_again_for_non_numbers(monkeypatch, capsys)
     assert f"Hint: One use, one term: ∂L/∂t2 = ∂L/∂t4 · ∂t4/∂t2, where ∂L/∂t4 = {DT:.4f}" in out
     assert "Not quite: 7.0000 is not ∂L/∂t2." in out
     assert f"∂L/∂t2 = {DT:.4f}:" in out  # shown after s
-    assert "Score: 1 of 2 right without being shown, 3 not reached." in out
+    assert "Score: 1 of 2 right without being shown, 3 left (not answered right or shown)." in out
 
 
 def test_quiz_all_right(monkeypatch, capsys) -> None:

@@ -132,7 +132,7 @@ def test_terminal_loop_ends_cleanly_at_end_of_input() -> None:
 
     out: list[str] = []
     assert run_quiz(quiz, read=read, write=out.append) == (0, 0)
-    assert out[-1].endswith("Score: 0 of 0 right without being shown, 6 not reached.")
+    assert out[-1].endswith("Score: 0 of 0 right without being shown, 6 left (not answered right or shown).")
 
 
 def test_notebook_display() -> None:
@@ -141,3 +141,18 @@ def test_notebook_display() -> None:
     fb = quiz.answer(3)
     assert repr(fb) == fb.message and fb.message.startswith("Right: ∂L/∂x = 3.0000.")
     assert repr(quiz) == "Quiz over. Score: 1 of 1 right without being shown."
+
+
+def test_a_question_tried_but_not_finished_counts_as_left() -> None:
+    quiz = Quiz(net()[0])
+    replies = iter(["12345"])  # one wrong answer, then end of input
+
+    def read(prompt: str) -> str:
+        try:
+            return next(replies)
+        except StopIteration:
+            raise EOFError from None
+
+    out: list[str] = []
+    assert run_quiz(quiz, read=read, write=out.append) == (0, 0)
+    assert out[-1].endswith("6 left (not answered right or shown).")

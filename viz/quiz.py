@@ -178,7 +178,7 @@ class Quiz:
     def summary(self) -> str:
         right, finished = self.score
         left = len(self.questions) - finished
-        tail = f", {left} not reached" if left else ""
+        tail = f", {left} left (not answered right or shown)" if left else ""
         return f"Score: {right} of {finished} right without being shown{tail}."
 
 
