@@ -18,7 +18,8 @@ def delta_as_printed_000(W_next, delta_next, Z, activation: str):  # type: ignor
     from nn.errors import ShapeError
 
     if W_next.shape[1] != delta_next.shape[0]:
-        (r, c), (n, m) = W_next.shape, delta_next.shape
+        (r, c), n = W_next.shape, delta_next.shape[0]
+        m = delta_next.shape[1] if delta_next.ndim == 2 else 1  # a 1-D Δ is one column
         raise ShapeError(f"as printed, W^(l+1) Δ^(l+1) multiplies a {r}×{c} matrix by a {n}×{m} one, "
                          f"which is undefined; (W^(l+1))ᵀ Δ^(l+1) is {c}×{m}, the size of Δ^l")
     return (W_next @ delta_next) * sigma_prime(Z, activation)

@@ -122,6 +122,8 @@ def test_erratum_000_delta_without_transpose_fails_on_a_non_square_layer():
     close(r.delta[2][:, 0], deltas[0])  # with the transpose: the engine's δ²
     with pytest.raises(ValueError, match="2×4 matrix by a 2×1"):  # as printed, W³ Δ³ does not multiply
         errata.delta_as_printed_000(W[3], r.delta[3], r.Z[2], "sigmoid")
+    with pytest.raises(ValueError, match="2×4 matrix by a 2×1 one, which is undefined"):  # Δ³ as a 1-D vector
+        errata.delta_as_printed_000(W[3], r.delta[3][:, 0], r.Z[2][:, 0], "sigmoid")
 
 
 def test_erratum_000_delta_without_transpose_gives_wrong_numbers_on_a_square_layer():

@@ -240,7 +240,7 @@ assert np.isclose(C.data, 0.5 * np.sum((Y - A[3]) ** 2), rtol=1e-12)
 # erratum in (2): σ(A) is not Z
 assert np.abs(sigma(A[2]) - Z[2]).min() > 0.05
 # erratum in (4): no product for the 3-4-2 network, a wrong one for the 3-3-3 network
-assert printed_eq4_error is not None
+assert printed_eq4_error is not None and "2×4 matrix by a 2×1 one, which is undefined" in printed_eq4_error
 assert np.allclose(with_T, sq.delta(2), rtol=1e-10, atol=1e-14)
 assert not np.allclose(as_printed, sq.delta(2), rtol=1e-2, atol=1e-6)
 # (5) against central differences
