@@ -71,6 +71,7 @@ def one_hot(classes: np.ndarray, n: int) -> np.ndarray:
 
 def forward(W: Matrices, B: Matrices, X: np.ndarray, activations: dict) -> tuple[Matrices, Matrices]:
     """Equations (1) and (2) for l = 2..L, from A^1 = X."""
+    _check_layers(W, B, activations)
     L = max(W)
     A = {1: np.asarray(X, dtype=float)}
     Z = {}
@@ -124,6 +125,18 @@ def hidden_delta(W_next: np.ndarray, delta_next: np.ndarray, Z: np.ndarray, acti
     return (W_next.T @ delta_next) * sigma_prime(Z, activation)
 
 
+def _check_layers(W: Matrices, B: Matrices, activations: dict) -> None:
+    """W, B and activations must be dicts keyed by the layer numbers 2..L (as from_mlp returns)."""
+    for name, d in (("W", W), ("B", B), ("activations", activations)):
+        if not isinstance(d, dict) or not d:
+            raise ConfigError(f"equations: {name} must be a dict keyed by the layer number l = 2..L "
+                              f"(see equations.from_mlp), got {type(d).__name__} {d!r:.60}")
+    layers = set(range(2, max(W) + 1))
+    for name, d in (("W", W), ("B", B), ("activations", activations)):
+        if set(d) != layers:
+            raise ConfigError(f"equations: {name} must have the keys {sorted(layers)}, got {sorted(d)}")
+
+
 class Backprop(NamedTuple):
     Z: Matrices  # Z[l], n_l × m
     A: Matrices  # A[l], n_l × m (A[1] = X)
@@ -136,6 +149,7 @@ class Backprop(NamedTuple):
 def backprop(W: Matrices, B: Matrices, X: np.ndarray, Y: np.ndarray, activations: dict,
              loss: str = "squared_error") -> Backprop:
     """Forward (1)-(2), then (3), (4) backward, then (5)-(6) averaged over the m columns."""
+    _check_layers(W, B, activations)
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[0] != W[2].shape[1]:
         raise ShapeError(f"equations: X must be n_1 × m = {W[2].shape[1]} × m (examples as columns), "
@@ -159,6 +173,10 @@ def backprop(W: Matrices, B: Matrices, X: np.ndarray, Y: np.ndarray, activations
 
 def from_mlp(mlp) -> tuple[Matrices, Matrices, dict]:  # type: ignore[no-untyped-def]
     """(W, B, activations) of an nn.MLP as NumPy matrices keyed by the notes' layer number."""
+    from nn.mlp import MLP
+
+    if not isinstance(mlp, MLP):
+        raise ConfigError(f"equations.from_mlp: expected an nn.MLP, got {type(mlp).__name__} {mlp!r:.60}")
     L = len(mlp.sizes)
     W = {l: np.array(mlp.weights(l), dtype=float) for l in range(2, L + 1)}
     B = {l: np.array(mlp.biases(l), dtype=float).reshape(-1, 1) for l in range(2, L + 1)}
@@ -168,4 +186,11 @@ def from_mlp(mlp) -> tuple[Matrices, Matrices, dict]:  # type: ignore[no-untyped
 
 def columns(rows) -> np.ndarray:  # type: ignore[no-untyped-def]
     """A list of examples (rows) as the notes' matrix with one example per column."""
-    return np.asarray(rows, dtype=float).T
+    try:
+        M = np.asarray(rows, dtype=float)
+    except (ValueError, TypeError) as e:
+        raise ShapeError(f"equations.columns: expected a list of examples of equal length, all numbers "
+                         f"({e})") from None
+    if M.ndim != 2:
+        raise ShapeError(f"equations.columns: expected a list of examples (a 2-D table), got shape {M.shape}")
+    return M.T

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from engine import sum_values
-from nn import MLP, binary_cross_entropy, cross_entropy, hinge, mse, squared_error
+from nn import MLP, ConfigError, ShapeError, binary_cross_entropy, cross_entropy, hinge, mse, squared_error
 from nn import equations as eq
 from nn import errata
 
@@ -186,3 +186,18 @@ def test_equations_reject_a_badly_shaped_batch():
         eq.backprop(W, B, np.zeros((3, 4)), np.zeros((4, 2)), acts)
     with pytest.raises(ValueError, match="class indices"):
         eq.backprop(W, B, np.zeros((3, 4)), np.zeros((2, 4)), acts, "cross_entropy")
+
+
+def test_equations_argument_errors_name_the_function_and_the_value():
+    mlp, W, B, acts = _network([2, 3, 1], seed=0)
+    with pytest.raises(ShapeError, match="equations.columns: expected a list of examples of equal length"):
+        eq.columns([[1.0, 2.0], [3.0]])
+    with pytest.raises(ShapeError, match=r"equations.columns: .*2-D table\), got shape \(2,\)"):
+        eq.columns([1.0, 2.0])
+    with pytest.raises(ConfigError, match="from_mlp: expected an nn.MLP, got int 3"):
+        eq.from_mlp(3)
+    with pytest.raises(ConfigError, match="activations must be a dict keyed by the layer number"):
+        eq.backprop(W, B, eq.columns([[0.1, 0.2]]), np.array([[1.0]]), "sigmoid")
+    with pytest.raises(ConfigError, match=r"B must have the keys \[2, 3\], got \[2\]"):
+        eq.forward(W, {2: B[2]}, eq.columns([[0.1, 0.2]]), acts)
+    assert eq.forward(W, B, eq.columns([[0.1, 0.2]]), acts)[1][3].shape == (1, 1)
