@@ -82,6 +82,9 @@ def test_other_losses_and_activations() -> None:
     hidden = ws.layers[0]
     assert hidden.sigma_prime == pytest.approx([1 - math.tanh(z) ** 2 for z in hidden.z], rel=1e-12)
     assert all(ws.checks().values())
+    by_name = mlp_worksheet(mlp, [0.3, -0.8], 1.0, loss="binary_cross_entropy")  # as train() takes it
+    assert by_name.layers[-1].delta == pytest.approx(out.delta, rel=1e-12) and by_name.C == pytest.approx(ws.C)
+    assert "binary_cross_entropy" in by_name.markdown()
     linear = mlp_worksheet(nn.MLP(2, [1], activation="linear"), [1.0, 2.0], [0.5])
     assert linear.layers[0].sigma_prime == [1.0] and all(linear.checks().values())
 
@@ -104,6 +107,10 @@ def test_notebook_display_and_bad_input() -> None:
     assert isinstance(ws, Worksheet) and ws._repr_markdown_() == ws.markdown() == str(ws)
     with pytest.raises(TypeError, match="expected an nn.MLP"):
         mlp_worksheet(object(), [1.0], [1.0])
+    with pytest.raises(nn.ConfigError, match="unknown loss 'foo'; valid losses are"):
+        mlp_worksheet(nn.MLP(2, [1]), [1.0, 2.0], [0.5], loss="foo")
+    with pytest.raises(TypeError, match="worksheet: loss must be a loss function .*got int 3"):
+        mlp_worksheet(nn.MLP(2, [1]), [1.0, 2.0], [0.5], loss=3)
     with pytest.raises(TypeError, match="loss must return a Value"):
         mlp_worksheet(nn.MLP(2, [1]), [1.0, 2.0], [0.5], loss=lambda out, y: 1.0)
     with pytest.raises(nn.ShapeError):

@@ -44,6 +44,13 @@ class Worksheet:
         if not isinstance(mlp, nn.MLP):
             raise TypeError(f"worksheet: expected an nn.MLP, got {type(mlp).__name__} {mlp!r:.60}")
         self.mlp, self.digits = mlp, digits
+        if isinstance(loss, str):  # a name, as train(loss=...) takes it
+            from nn.objectives import get_objective
+
+            loss = get_objective(loss).loss
+        elif loss is not None and not callable(loss):
+            raise TypeError(f"worksheet: loss must be a loss function such as nn.squared_error or its name, "
+                            f"got {type(loss).__name__} {loss!r:.60}")
         self.loss_fn = loss if loss is not None else nn.squared_error
         outputs = mlp(x)
         C = self.loss_fn(outputs, y)
@@ -270,7 +277,8 @@ def mlp_worksheet(mlp: Any, x: Sequence[float], y: Any, loss: Callable[[list[Val
                   *, digits: int = 4) -> Worksheet:
     """Run one example (x, y) through mlp (forward, loss, fresh backward) and tabulate it.
 
-    loss(outputs, y) defaults to nn.squared_error, note 000's C = ½ Σ_j (y_j − a^L_j)².
+    loss(outputs, y) defaults to nn.squared_error, note 000's C = ½ Σ_j (y_j − a^L_j)²; a name
+    such as "binary_cross_entropy" (as train() takes it) works too.
     The model's parameter grads are zeroed first and hold this example's gradients afterwards.
     """
     return Worksheet(mlp, x, y, loss, digits=digits)
