@@ -39,6 +39,8 @@ def save(path: Any, config: dict, layers: list[dict]) -> None:
         text = json.dumps(document, allow_nan=False, indent=1)
     except ValueError:
         raise ValueError(f"MLP.save: a weight is nan or infinite; refusing to write {str(path)!r}") from None
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"MLP.save: path must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
@@ -66,6 +68,8 @@ def save(path: Any, config: dict, layers: list[dict]) -> None:
 
 def load(path: Any) -> tuple[dict, list[dict]]:
     """(config, layers) from a model file; ModelFileError for anything missing or malformed."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"MLP.load: path must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
     try:
         with open(os.fspath(path), encoding="utf-8") as f:
             text = f.read()

@@ -142,3 +142,11 @@ def test_saved_model_has_the_permissions_of_an_ordinary_new_file(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize("bad", [None, 5, b"m.json"])
+def test_a_path_that_is_not_a_path_names_the_operation(bad):
+    with pytest.raises(TypeError, match=f"MLP.load: path must be a str or os.PathLike, got {type(bad).__name__}"):
+        MLP.load(bad)
+    with pytest.raises(TypeError, match=f"MLP.save: path must be a str or os.PathLike, got {type(bad).__name__}"):
+        model().save(bad)
