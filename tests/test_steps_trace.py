@@ -174,3 +174,10 @@ def test_trace_rejects_non_values() -> None:
     with pytest.raises(TypeError, match="expected a Value, got float"):
         BackwardTrace(1.5)  # type: ignore[arg-type]
     assert math.isclose(trace_backward(Value(2.0) * Value(3.0)).final[0], 3.0)
+
+
+@pytest.mark.parametrize("digits", [-1, 13, 99, 2.5, "4", True])
+def test_trace_rejects_a_bad_number_of_digits(digits) -> None:
+    with pytest.raises(ValueError, match=f"trace_backward: digits must be an int from 0 to 12, got {digits!r}"):
+        trace_backward(Value(2.0) * Value(3.0), digits=digits)
+    assert trace_backward(Value(2.0, "x") * 3.0, digits=0).num(2.5) in ("2", "3")

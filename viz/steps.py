@@ -61,6 +61,8 @@ class BackwardTrace:
     def __init__(self, root: Value, *, fresh: bool = True, digits: int = 4) -> None:
         if type(root) is not Value:
             raise TypeError(f"trace_backward: expected a Value, got {type(root).__name__} {root!r:.60}")
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12:
+            raise ValueError(f"trace_backward: digits must be an int from 0 to 12, got {digits!r:.60}")
         self.root = root
         self.digits = digits
         self.order: list[Value] = topo_order(root)
