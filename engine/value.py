@@ -271,6 +271,11 @@ def _lift(x: object, op: str) -> Value:
     return leaf
 
 
+def _as_operand(x: object, op: str) -> Value:
+    """x itself if it is a Value, else a constant leaf holding x."""
+    return x if type(x) is Value else _lift(x, op)
+
+
 def _checked_pow(a: float, n: float, op: str) -> float:
     """a ** n in reals, with errors that name the op and the values."""
     if a == 0.0 and n < 0.0:
@@ -316,16 +321,31 @@ def dot(weights: Sequence[Value], inputs: Sequence[Operand], bias: Operand | Non
     n = len(weights)
     if len(inputs) != n:
         raise ValueError(f"dot: expected {n} inputs to match {n} weights, got {len(inputs)}")
-    parents = (*weights, *inputs) if bias is None else (*weights, *inputs, bias)
-    data = [p.data for p in parents if type(p) is Value]
-    if len(data) != len(parents):  # numbers among them: lift them to constants
-        parents = tuple([p if type(p) is Value else _lift(p, "dot") for p in parents])
-        data = [p.data for p in parents]
-    wd, xd = data[:n], data[n : 2 * n]
-    total = sum(map(mul, wd, xd), 0.0)
+    weight_data = [w.data for w in weights if type(w) is Value]  # doubles as the type check
+    if len(weight_data) != n:  # numbers among them: lift them to constants
+        weights = [_as_operand(w, "dot") for w in weights]
+        weight_data = [w.data for w in weights]
+    input_data = [x.data for x in inputs if type(x) is Value]
+    if len(input_data) != n:
+        inputs = [_as_operand(x, "dot") for x in inputs]
+        input_data = [x.data for x in inputs]
+    if bias is not None and type(bias) is not Value:
+        bias = _lift(bias, "dot")
+    return dot_node(weights, inputs, bias, weight_data, input_data)
+
+
+def dot_node(
+    weights: Sequence[Value], inputs: Sequence[Value], bias: Value | None,
+    weight_data: Sequence[float], input_data: Sequence[float],
+) -> Value:
+    """dot() for Values whose data the caller has read (w_k.data, x_k.data): no checks, no lifting.
+
+    nn's layers read each input's data once per layer and each weight's once per batch.
+    """
+    total = sum(map(mul, weight_data, input_data), 0.0)
     if bias is None:
-        return _node(total, parents, (*xd, *wd), "dot")
-    return _node(total + data[-1], parents, (*xd, *wd, 1.0), "dot")
+        return _node(total, (*weights, *inputs), (*input_data, *weight_data), "dot")
+    return _node(total + bias.data, (*weights, *inputs, bias), (*input_data, *weight_data, 1.0), "dot")
 
 
 def sum_values(values: Iterable[Operand]) -> Value:

@@ -45,9 +45,16 @@ class Layer(Module):
         """[a_1, ..., a_nout] for x of length nin."""
         return self._forward(wrap_inputs(x, self._x_labels, "Layer"))
 
-    def _forward(self, x: list[Value]) -> list[Value]:
-        """The forward pass without input checks."""
-        return [n._forward(x) for n in self.neurons]
+    def _weight_data(self) -> list[Optional[list[float]]]:
+        """Each neuron's weights' data (Neuron._weight_data), read once for a batch."""
+        return [n._weight_data() for n in self.neurons]
+
+    def _forward(self, x: list[Value], w_data: Optional[list[Optional[list[float]]]] = None) -> list[Value]:
+        """The forward pass without input checks; w_data as from _weight_data() (read now if None)."""
+        if w_data is None:
+            w_data = self._weight_data()
+        x_data = [v.data for v in x]
+        return [n._forward(x, x_data, wd) for n, wd in zip(self.neurons, w_data)]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every neuron's parameters, neuron by neuron."""

@@ -86,10 +86,23 @@ class MLP(Module):
 
     def __call__(self, x: Sequence[Input]) -> list[Value]:
         """[a^L_1, ..., a^L_nL] for x = [x_1, ..., x_nin] (numbers or Values)."""
-        a = wrap_inputs(x, self._x_labels, "MLP")
+        return self._forward(wrap_inputs(x, self._x_labels, "MLP"), self._weight_data())
+
+    def _forward_batch(self, X: Sequence[Sequence[Input]]) -> list[list[Value]]:
+        """[mlp(x) for x in X], every weight's data read once for the whole batch."""
+        w_data = self._weight_data()
+        labels = self._x_labels
+        return [self._forward(wrap_inputs(x, labels, "MLP"), w_data) for x in X]
+
+    def _weight_data(self) -> list[list[Optional[list[float]]]]:
+        """The weights' current data, per layer, per neuron (Layer._weight_data)."""
+        return [layer._weight_data() for layer in self.layers]
+
+    def _forward(self, a: list[Value], w_data: list[list[Optional[list[float]]]]) -> list[Value]:
+        """The forward pass from checked inputs; w_data as from _weight_data()."""
         self.inputs = a
-        for layer in self.layers:
-            a = layer._forward(a)
+        for layer, wd in zip(self.layers, w_data):
+            a = layer._forward(a, wd)
         return a
 
     # ------------------------------------------------------------------ parameters

@@ -6,6 +6,7 @@ import random
 from typing import Optional, Sequence
 
 from engine import Value, dot
+from engine.value import dot_node
 from nn.activations import ACTIVATIONS, check_activation
 from nn.errors import ConfigError
 from nn.init import check_init, initial_weights, scheme_for
@@ -82,9 +83,23 @@ class Neuron(Module):
         """a = σ(Σ_k w_k x_k + b) for x of length nin (numbers become leaves labelled x1, x2, ...)."""
         return self._forward(wrap_inputs(x, self._x_labels, "Neuron"))
 
-    def _forward(self, x: list[Value]) -> Value:
-        """The forward pass without input checks (the caller has checked x)."""
-        if self.elementary:
+    def _weight_data(self) -> Optional[list[float]]:
+        """[w_1.data, ..., w_n.data] for a one-node z (None: elementary, or a parameter is not a Value)."""
+        if self.elementary or type(self.b) is not Value:
+            return None
+        data = [w.data for w in self.w if type(w) is Value]
+        return data if len(data) == self.nin else None
+
+    def _forward(self, x: list[Value], x_data: Optional[list[float]] = None,
+                 w_data: Optional[list[float]] = None) -> Value:
+        """The forward pass without input checks (the caller has checked x).
+
+        With w_data from _weight_data(), x_data must be [x_k.data]: a layer reads its inputs'
+        data once for all its neurons, and an MLP its weights' once for a whole batch.
+        """
+        if w_data is not None:
+            z = dot_node(self.w, x, self.b, w_data, x_data)
+        elif self.elementary:
             z = self.w[0] * x[0]
             for wk, xk in zip(self.w[1:], x[1:]):
                 z = z + wk * xk
