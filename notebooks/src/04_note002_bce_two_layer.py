@@ -174,7 +174,9 @@ print("note 002's formulas:", np.array(formula_two_layer))
 #
 # We build the network and then enumerate every path in the engine's graph from $L$ down to
 # $w^{(1)}_{22}$, multiplying the stored local derivatives along each one. Paths are listed
-# with an explicit stack: no recursion.
+# with an explicit stack: no recursion. The graph has twice as many paths as the slide has
+# routes: $L$ uses $y^*$ twice (in $\log y^*$ and in $\log(1-y^*)$), so each route appears once
+# per use, and we add the paths up by the second-layer unit they pass through.
 
 # %%
 x = [0.6, -0.4]

@@ -157,8 +157,10 @@ print("∂L/∂b_j = δ_j:", np.array([bj.grad for bj in bias]))
 #
 # On the way to its (correct) boxed result the note writes $\partial L/\partial a_j = (y_j - a_j)$,
 # then $\tfrac12(y_j - a_j)$, and later $(y_j + a_j)\,\sigma'(z_j)$ for δ. Finite differences of
-# $L$ with respect to each output decide: only $a_j - y_j$ is the derivative. The loss, as first
-# written, $\tfrac12\sum(\hat y - \hat y)^2$, is identically 0 and has no gradient at all.
+# $L$ with respect to each output decide: only $a_j - y_j$ is the derivative. (Where the target
+# $y_j$ is 0, $(y_j + a_j)$ and $(a_j - y_j)$ happen to agree; the output with target 1 exposes
+# the sign.) The loss, as first written, $\tfrac12\sum(\hat y - \hat y)^2$, is identically 0 and
+# has no gradient at all.
 
 # %%
 def L_of_outputs(outputs):
@@ -238,6 +240,7 @@ assert np.allclose([bj.grad for bj in bias], delta_table, rtol=1e-10)
 assert np.allclose(dL_da_fd, aL - yv, atol=1e-8)
 assert not np.allclose(yv - aL, dL_da_fd, atol=1e-3) and not np.allclose(0.5 * (yv - aL), dL_da_fd, atol=1e-3)
 assert not np.allclose((yv + aL) * sp, delta_table, atol=1e-3)
+assert np.allclose(((yv + aL) * sp)[yv == 0], delta_table[yv == 0]) and not np.isclose(((yv + aL) * sp)[0], delta_table[0])
 assert np.allclose([t.grad for t in zs], J @ (aL - yv), rtol=1e-10, atol=1e-15)
 assert not np.allclose(J @ (aL - yv), delta_table, atol=1e-3)
 assert np.allclose(Z_batch, rows, atol=1e-12)
