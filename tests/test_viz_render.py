@@ -141,7 +141,7 @@ def test_missing_renderer_says_how_to_install(monkeypatch):
 
 def test_forcing_a_renderer(monkeypatch):
     monkeypatch.setenv(backends.ENV_VAR, "dot")
-    with pytest.raises(viz.RendererNotFoundError, match="'dot' was asked for.*apt install graphviz"):
+    with pytest.raises(viz.RendererNotFoundError, match=r"'dot' was asked for but is not installed; install system Graphviz \(apt install graphviz"):
         viz.to_svg(viz.draw(expression()))
     monkeypatch.setenv(backends.ENV_VAR, "neato")
     with pytest.raises(ValueError, match=r"unknown \$DELTAGRAD_RENDERER 'neato'"):

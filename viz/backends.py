@@ -72,7 +72,7 @@ def find_renderer(name: str | None = None, fmt: str = "svg") -> Renderer:
         if renderer is None:
             raise RendererNotFoundError(
                 f"render: the renderer {forced!r} was asked for but is not installed; "
-                f"install it with: {_INSTALL_HINT[forced]}"
+                f"{_INSTALL_HINT[forced]}"
             )
         return renderer
     for candidate in RENDERERS:
