@@ -156,3 +156,17 @@ def test_a_question_tried_but_not_finished_counts_as_left() -> None:
     out: list[str] = []
     assert run_quiz(quiz, read=read, write=out.append) == (0, 0)
     assert out[-1].endswith("6 left (not answered right or shown).")
+
+
+def test_step_mode_verdicts_name_the_contribution_not_the_whole_gradient() -> None:
+    x = Value(3.0, "x")
+    quiz = Quiz(x * x + x, ask="step")  # x gets 1 + 3 + 3 = 7 in three steps
+    assert quiz.answer(1).message.startswith("Right: the contribution ∂L/∂L · ∂L/∂t1 = 1.0000.")
+    assert quiz.answer(1).message.startswith("Right: the contribution ∂L/∂L · ∂L/∂x = 1.0000.")
+    wrong = quiz.answer(7)  # the whole ∂L/∂x is not what step 3 asks
+    assert wrong.correct is False and wrong.message.startswith(
+        "Not quite: 7.0000 is not the contribution ∂L/∂t1 · ∂t1/∂x. Hint: Multiply the two factors")
+    assert quiz.reveal().startswith("the contribution ∂L/∂t1 · ∂t1/∂x = 3.0000:")
+    node = Quiz(x * x + x)
+    node.answer(1)
+    assert node.answer(7).message.startswith("Right: ∂L/∂x = 7.0000.")

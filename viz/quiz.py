@@ -152,7 +152,7 @@ class Quiz:
             return Feedback(None, f"{str(value)!r:.40} is not a number: {HELP}.")
         if not math.isfinite(number):
             return Feedback(None, f"{number} is not a finite number; {HELP}.")
-        name = partial(self.trace.root_name, self.trace.names[q.target])
+        name = self._asked(q)
         if abs(number - q.expected) <= self.tol * max(1.0, abs(q.expected)):
             self.right += 1
             account = self._advance()
@@ -166,8 +166,17 @@ class Quiz:
         if q is None:
             return "The quiz is over."
         self.shown += 1
-        name = partial(self.trace.root_name, self.trace.names[q.target])
+        name = self._asked(q)
         return f"{name} = {self.trace.num(q.expected)}:\n{self._advance()}"
+
+    def _asked(self, q: _Question) -> str:
+        """What the question asks for: ∂L/∂p (node), or the one contribution ∂L/∂n · ∂n/∂p (step)."""
+        t, L = self.trace, self.trace.root_name
+        p = t.names[q.target]
+        if self.ask == "step":
+            n = t.names[t.steps[q.steps[0]].node]
+            return f"the contribution {partial(L, n)} · {partial(n, p)}"
+        return partial(L, p)
 
     def _advance(self) -> str:
         q = self.questions[self.position]
