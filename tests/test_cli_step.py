@@ -247,3 +247,13 @@ def test_walk_stops_on_ctrl_c() -> None:
     out: list[str] = []
     shown = cli.walk(trace_backward(Value(2.0, "x") * Value(3.0, "w")), read=read, write=out.append)
     assert shown == 0 and out[-1] == "Stopped after 0 of 2 steps."
+
+
+def test_a_graph_too_big_to_draw_says_what_to_do_at_the_terminal(monkeypatch, capsys, tmp_path: Path) -> None:
+    expression = " + ".join(f"x*{k}" for k in range(1, 200))  # 597 nodes
+    code, out, err = run(monkeypatch, capsys, ["step", expression, "--at", "x=1", "--html", str(tmp_path / "p.html")])
+    assert code == 2 and not (tmp_path / "p.html").exists()
+    assert err.strip() == ("deltagrad: error: the expression's graph has 597 nodes, too many to draw (at most 300); "
+                           "leave out --html/--frames/--animation to walk it in the terminal")
+    code, out, err = run(monkeypatch, capsys, ["step", expression, "--at", "x=1", "--all"])
+    assert code == 0 and "∂L/∂x = 19900.0000" in out

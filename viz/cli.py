@@ -196,7 +196,7 @@ def run_step(ns: argparse.Namespace) -> int:
 
 def write_outputs(root: Value, ns: argparse.Namespace, expression: str) -> None:
     """--html, --frames and --animation: write the files and say where they are."""
-    from viz.errors import VizError
+    from viz.errors import GraphTooLargeError, VizError
     from viz.frames import save_animation, save_frames
     from viz.player import save_steps_html
 
@@ -210,6 +210,9 @@ def write_outputs(root: Value, ns: argparse.Namespace, expression: str) -> None:
             print(f"wrote {len(paths)} frames to {ns.frames}: {paths[0].name} (start) .. {paths[-1].name}")
         if ns.animation:
             print(f"wrote {save_animation(trace, ns.animation)}")
+    except GraphTooLargeError as e:  # its advice (draw_network, max_nodes) is for Python, not this command
+        raise UsageError(f"the expression's graph has {e.nodes} nodes, too many to draw (at most {e.max_nodes}); "
+                         "leave out --html/--frames/--animation to walk it in the terminal") from None
     except (OSError, VizError, ValueError) as e:
         raise UsageError(str(e) if isinstance(e, (VizError, ValueError)) else
                          f"cannot write: {e.strerror or e}") from None
