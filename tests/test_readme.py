@@ -42,3 +42,23 @@ def test_readme_quoted_step_text_is_what_explain_steps_prints():
     y = (x * w + b).tanh()
     y.backward()
     assert any(line.startswith(quoted) for line in viz.explain_steps(y))
+
+
+def test_readme_stepper_runs_the_backward_pass_afresh_unless_told_not_to():
+    import viz
+    from engine import Value
+
+    assert "the leaves' grads are zeroed first" in README
+    for show in (viz.explain_steps, viz.steps_html, viz.Quiz):
+        w = Value(2.0, "w")
+        (w * 3).backward()
+        L = w * 5
+        L.backward()  # w.grad = 3 + 5, accumulated
+        show(L)
+        assert w.grad == 5.0
+    w = Value(2.0, "w")
+    (w * 3).backward()
+    L = w * 5
+    L.backward()
+    viz.explain_steps(L, fresh=False)
+    assert w.grad == 8.0 + 5.0
