@@ -98,3 +98,11 @@ def test_animation_rejects_unknown_formats(tmp_path) -> None:
         save_animation(root, tmp_path / "a.mp4")
     with pytest.raises(ValueError, match="seconds_per_step must be positive"):
         save_animation(root, tmp_path / "a.gif", seconds_per_step=0)
+
+
+@pytest.mark.parametrize("prefix", ["../../x", "sub/step", "", 3])
+def test_frames_stay_in_their_folder(tmp_path, prefix) -> None:
+    folder = tmp_path / "frames"
+    with pytest.raises(ValueError, match="save_frames: prefix must be a plain file-name start"):
+        save_frames(Value(2.0, "x") * 3.0, folder, prefix=prefix)
+    assert list(tmp_path.rglob("*.svg")) == []

@@ -96,6 +96,9 @@ def frame_svgs(source: Value | BackwardTrace, *, title: bool | str = True, **dra
 def save_frames(source: Value | BackwardTrace, directory: PathLike, *, prefix: str = "step",
                 **draw_options: Any) -> list[Path]:
     """Write frame k to directory/{prefix}_{k:03d}.svg (000 = start); returns the paths in order."""
+    if not isinstance(prefix, str) or not prefix or "/" in prefix or "\\" in prefix or prefix in (".", ".."):
+        raise ValueError(f"save_frames: prefix must be a plain file-name start such as 'step' (the frames "
+                         f"go into `directory`), got {prefix!r:.60}")
     trace = as_trace(source)
     folder = Path(directory)
     try:
