@@ -61,17 +61,21 @@ def topo_order(root: Value) -> list[Value]:
     order: list[Value] = []
     seen = {root}
     # nodes[-1] is the node being expanded, pending[-1] the iterator over its parents not yet
-    # visited; a node is emitted once that iterator runs out. Leaves are emitted on sight.
+    # visited; a node is emitted once that iterator runs out. Leaves are emitted on sight, and
+    # so is a node whose parents are all seen already (in a DAG they are all emitted by then):
+    # a layer's n-ary dot nodes, whose weights and inputs the first neuron placed, are checked
+    # by one set operation instead of a Python loop over their parents.
     nodes = [root]
     pending = [iter(root.parents)]
-    mark, emit = seen.add, order.append
+    mark, emit, placed = seen.add, order.append, seen.issuperset
     while pending:
         for parent in pending[-1]:
             if parent not in seen:
                 mark(parent)
-                if parent.parents:
+                grand = parent.parents
+                if grand and not (grand[0] in seen and placed(grand)):
                     nodes.append(parent)
-                    pending.append(iter(parent.parents))
+                    pending.append(iter(grand))
                     break
                 emit(parent)
         else:

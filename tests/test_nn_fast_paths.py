@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Value, dot
+from engine import Value, dot, topo_order
 from engine.value import dot_node
 from nn import MLP, dataset_loss
 
@@ -54,3 +54,29 @@ def test_dot_node_is_dot_for_values():
         assert (fast.data, fast.parents, fast.local_grads, fast.op) == (
             plain.data, plain.parents, plain.local_grads, plain.op)
     assert dot(w, x, b).data == 0.5 * 3.0 + -2.0 * 0.125 + 0.75
+
+
+def reference_topo_order(root: Value) -> list[Value]:
+    """The plain iterative DFS: parents in order, a node emitted after all its parents."""
+    order, seen, stack = [], {root}, [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def test_topo_order_shortcut_keeps_the_depth_first_order():
+    mlp = MLP(2, [4, 4, 1], activation="relu", output_activation="linear", seed=2)
+    L = dataset_loss(mlp, X, [1.0, -1.0, 1.0], l2=1e-3)  # dot nodes whose parents are all placed
+    a, b = Value(1.5, "a"), Value(-0.5, "b")
+    shared = a * b
+    diamond = (shared + a) * (shared - b) + dot([a, b], [shared, shared], b)
+    for root in (L, diamond, a):
+        assert topo_order(root) == reference_topo_order(root)
