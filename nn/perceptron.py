@@ -3,8 +3,8 @@
 For labels y_i = ±1 the perceptron criterion is error(w, b) = −Σ_{i∈M} y_i (wᵀx_i + b) over the
 misclassified points M. Its gradient is −Σ_M y_i x_i (and −Σ_M y_i for b), so a descent step on
 one misclassified point is  w ← w + η y_i x_i,  b ← b + η y_i.  (The slide drops the minus and
-prints w − η y_i x_i, b − η x_i; `nn.errata.perceptron_update_as_printed` keeps that version to
-show that it does not converge.)
+prints w − η y_i x_i, b − η x_i; `nn.errata.perceptron_update_as_printed` keeps that version, with
+the bias line read as b − η y_i, to show that it does not converge.)
 """
 from __future__ import annotations
 
