@@ -8,6 +8,7 @@ the bias line read as b − η y_i, to show that it does not converge.)
 """
 from __future__ import annotations
 
+import math
 import numbers
 import random
 from typing import Callable, Optional, Sequence
@@ -92,8 +93,8 @@ class Perceptron(Module):
             if isinstance(t, bool) or not isinstance(t, numbers.Real) or t not in (-1, 1):
                 raise TargetError(f"Perceptron.fit: example {i} has label {t!r}; labels must be -1 or +1")
             labels.append(float(t))
-        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
-            raise ConfigError(f"Perceptron.fit: lr must be a positive number, got {lr!r}")
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr < math.inf:
+            raise ConfigError(f"Perceptron.fit: lr must be a positive finite number, got {lr!r}")
         check_count(max_epochs, "max_epochs", "Perceptron.fit")
         return rows, labels
 

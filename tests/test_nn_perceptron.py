@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from nn import ConfigError, Perceptron, ShapeError, TargetError, datasets, errata
+from nn import ConfigError, NonFiniteError, Perceptron, ShapeError, TargetError, datasets, errata
 
 
 def separable(n=40, seed=0):
@@ -60,4 +60,9 @@ def test_bad_input_changes_nothing():
         p.fit([[0.0, 1.0]], [1, -1])
     with pytest.raises(ConfigError):
         p.fit([[0.0, 1.0]], [1], max_epochs=0)
+    for lr in (float("inf"), float("nan"), 0.0):
+        with pytest.raises(ConfigError, match=f"lr must be a positive finite number, got {lr}"):
+            p.fit([[0.0, -1.0]], [1], lr=lr)
+    with pytest.raises(NonFiniteError, match="example 0: input x2 must be a finite number"):
+        p.fit([[0.0, float("nan")]], [1])
     assert [v.data for v in p.parameters()] == before
