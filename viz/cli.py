@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     step.add_argument("--quiz", action="store_true", help="hide the gradients: type each one yourself")
     step.add_argument("--ask", choices=("node", "step"), default="node",
                       help="quiz on each node's gradient (default) or on each step's contribution")
-    step.add_argument("--tol", type=float, default=1e-3, help="quiz tolerance, relative (default 1e-3)")
+    step.add_argument("--tol", type=float, default=1e-3,
+                      help="quiz tolerance: an answer within TOL × max(1, |right value|) counts (default 1e-3)")
     step.add_argument("--html", metavar="PATH", help="write the browser player to PATH instead of walking")
     step.add_argument("--frames", metavar="DIR", help="write one numbered SVG per step to DIR instead of walking")
     step.add_argument("--animation", metavar="PATH", help="write an animated .gif or .png (APNG) instead of walking")
