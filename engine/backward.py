@@ -148,13 +148,14 @@ def _chain_rule(root: Value, seed: float, record: bool) -> Iterator[Step]:
         local_grads = node.local_grads
         position = 0  # a counter, not zip(): zip's per-node objects cost more than the loop body
         for parent in node.parents:
-            contribution = local_grads[position] * upstream
+            local = local_grads[position]
+            contribution = local * upstream
             parent.grad += contribution
             if record:
                 key = id(parent)
                 term = received[key] = received.get(key, 0) + 1
-                yield Step(index, node, parent, position, local_grads[position], upstream,
-                           contribution, parent.grad, term, terms[key], position == 0)
+                yield Step(index, node, parent, position, local, upstream, contribution,
+                           parent.grad, term, terms[key], position == 0)
                 index += 1
             position += 1
 
