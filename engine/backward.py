@@ -58,6 +58,11 @@ def topo_order(root: Value) -> list[Value]:
     """
     if type(root) is not Value:
         raise TypeError(f"topo_order: expected a Value, got {type(root).__name__} {root!r:.60}")
+    return _depth_first(root, False)
+
+
+def _depth_first(root: Value, reset: bool) -> list[Value]:
+    """topo_order's walk; with reset, each non-leaf's grad is set to 0.0 as it is emitted."""
     order: list[Value] = []
     seen = {root}
     # nodes[-1] is the node being expanded, pending[-1] the iterator over its parents not yet
@@ -73,23 +78,26 @@ def topo_order(root: Value) -> list[Value]:
             if parent not in seen:
                 mark(parent)
                 grand = parent.parents
-                if grand and not (grand[0] in seen and placed(grand)):
-                    nodes.append(parent)
-                    pending.append(iter(grand))
-                    break
+                if grand:
+                    if not (grand[0] in seen and placed(grand)):
+                        nodes.append(parent)
+                        pending.append(iter(grand))
+                        break
+                    if reset:
+                        parent.grad = 0.0
                 emit(parent)
         else:
             pending.pop()
-            emit(nodes.pop())
+            node = nodes.pop()
+            if reset:
+                node.grad = 0.0
+            emit(node)
     return order
 
 
 def _start(root: Value, seed: float) -> list[Value]:
     """Topological order, with non-leaf grads zeroed and the root seeded."""
-    order = topo_order(root)
-    for node in order:
-        if node.parents:
-            node.grad = 0.0
+    order = _depth_first(root, True)
     root.grad = float(seed)
     return order
 
