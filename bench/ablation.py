@@ -31,6 +31,21 @@ def old_node_via_init() -> None:
     ev._node = _node
 
 
+def use_sort(topo_order) -> None:
+    """backward sorts with topo_order, then zeroes the non-leaf grads in a second pass (as before pass 2)."""
+    import engine.backward as eb
+
+    def _start(root, seed):
+        order = topo_order(root)
+        for node in order:
+            if node.parents:
+                node.grad = 0.0
+        root.grad = float(seed)
+        return order
+
+    eb.topo_order, eb._start = topo_order, _start
+
+
 def old_topo() -> None:
     """A (node, iterator) tuple pushed for every node, leaves included."""
     import engine.backward as eb
@@ -50,7 +65,7 @@ def old_topo() -> None:
                 order.append(node)
         return order
 
-    eb.topo_order = topo_order
+    use_sort(topo_order)
 
 
 def old_zip_loop() -> None:
@@ -108,14 +123,59 @@ def old_dot() -> None:
             module.dot = dot
 
 
+def old_forward() -> None:
+    """nn's forward one example at a time, every neuron calling dot() (which reads all its data)."""
+    from nn.layer import Layer
+    from nn.mlp import MLP
+
+    Layer._forward = lambda self, x, w_data=None: [n._forward(x) for n in self.neurons]
+    MLP._forward_batch = lambda self, X: [self(x) for x in X]
+
+
+def old_topo_no_shortcut() -> None:
+    """The leaf-skipping sort without the shortcut for nodes whose parents are all placed."""
+    import engine.backward as eb
+
+    def topo_order(root):
+        order, seen = [], {root}
+        nodes, pending = [root], [iter(root.parents)]
+        while pending:
+            for parent in pending[-1]:
+                if parent not in seen:
+                    seen.add(parent)
+                    if parent.parents:
+                        nodes.append(parent)
+                        pending.append(iter(parent.parents))
+                        break
+                    order.append(parent)
+            else:
+                pending.pop()
+                order.append(nodes.pop())
+        return order
+
+    use_sort(topo_order)
+
+
+def old_zeroing() -> None:
+    """The current sort, and the non-leaf grads zeroed in a second pass over its order."""
+    import engine.backward as eb
+
+    use_sort(eb.topo_order)
+
+
 VARIANTS = {
     "current": [],
     "without the op factory": [old_node_via_init],
     "without the leaf-skipping topo sort": [old_topo],
     "with the zip() loop": [old_zip_loop],
     "without the collector pause in backward": [old_no_pause],
-    "with the old dot()": [old_dot],
-    "all five undone (the engine before)": [old_node_via_init, old_topo, old_zip_loop, old_no_pause, old_dot],
+    "with the old dot() (and the per-example forward)": [old_forward, old_dot],
+    "all of pass 1 and 2 undone (before both passes)": [
+        old_node_via_init, old_topo, old_zip_loop, old_no_pause, old_dot, old_forward],
+    "with the per-example forward (pass 2)": [old_forward],
+    "without the all-parents-placed shortcut (pass 2)": [old_topo_no_shortcut],
+    "with the separate zeroing pass (pass 2)": [old_zeroing],
+    "all three of pass 2 undone": [old_forward, old_topo_no_shortcut],
 }
 
 
@@ -167,14 +227,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=3, help="variants run round-robin this many times")
+    parser.add_argument("--only", help="run 'current' and the variants whose name contains this text")
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.variant:
         print(json.dumps(measure(args.variant, args.steps)))
         return
+    names = [n for n in VARIANTS if n == "current" or not args.only or args.only in n]
     rows: dict[str, dict[str, float]] = {}
     for _ in range(args.rounds):  # round-robin, so a burst of load hits every variant alike
-        for name in VARIANTS:
+        for name in names:
             done = subprocess.run([sys.executable, __file__, "--variant", name, "--steps", str(args.steps)],
                                   capture_output=True, text=True, check=True)
             for key, value in json.loads(done.stdout).items():
