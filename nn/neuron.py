@@ -88,7 +88,7 @@ class Neuron(Module):
         if self.elementary or type(self.b) is not Value:
             return None
         data = [w.data for w in self.w if type(w) is Value]
-        return data if len(data) == self.nin else None
+        return data if len(data) == len(self.w) == self.nin else None  # else dot() checks and lifts
 
     def _forward(self, x: list[Value], x_data: Optional[list[float]] = None,
                  w_data: Optional[list[float]] = None) -> Value:

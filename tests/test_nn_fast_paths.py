@@ -46,6 +46,15 @@ def test_a_weight_replaced_by_a_number_still_counts_as_a_constant():
     L.backward()
 
 
+def test_a_weight_list_of_the_wrong_length_is_still_refused_by_dot():
+    mlp = MLP(2, [2, 1], activation="relu", seed=1)
+    neuron = mlp.layers[0].neurons[1]
+    neuron.w.append(Value(0.5))
+    neuron.w[0] = 0.25  # two Values among three weights: as many as inputs, still not a match
+    with pytest.raises(ValueError, match="dot: expected 3 inputs to match 3 weights, got 2"):
+        dataset_loss(mlp, X, [1.0, -1.0, 1.0])
+
+
 def test_dot_node_is_dot_for_values():
     w, x, b = [Value(0.5), Value(-2.0)], [Value(3.0), Value(0.125)], Value(0.75)
     for bias in (b, None):
