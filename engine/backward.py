@@ -8,6 +8,9 @@ loop without recording. No recursion anywhere: graphs a million nodes deep are f
 from __future__ import annotations
 
 import gc
+import math
+import numbers
+from collections.abc import Iterable
 from typing import Iterator
 
 from engine.value import Value
@@ -98,7 +101,7 @@ def _depth_first(root: Value, reset: bool) -> list[Value]:
 def _start(root: Value, seed: float) -> list[Value]:
     """Topological order, with non-leaf grads zeroed and the root seeded."""
     order = _depth_first(root, True)
-    root.grad = float(seed)
+    root.grad = seed
     return order
 
 
@@ -107,7 +110,9 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Step]:
 
     Same effect as root.backward(seed) once exhausted (leaves accumulate; others are set afresh).
     """
-    return _chain_rule(root, seed, True)
+    if type(root) is not Value:
+        raise TypeError(f"backward_steps: expected a Value, got {type(root).__name__} {root!r:.60}")
+    return _chain_rule(root, _checked_seed(seed, "backward_steps"), True)
 
 
 def run_backward(root: Value, seed: float = 1.0) -> None:
@@ -119,7 +124,7 @@ def run_backward(root: Value, seed: float = 1.0) -> None:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        next(_chain_rule(root, seed, False), None)
+        next(_chain_rule(root, _checked_seed(seed, "backward"), False), None)
     finally:
         if was_enabled:
             gc.enable()
@@ -177,7 +182,25 @@ def _count_terms(order: list[Value]) -> dict[int, int]:
     return terms
 
 
-def zero_grad(values) -> None:  # type: ignore[no-untyped-def]
+def zero_grad(values: Iterable[Value]) -> None:
     """Set grad = 0.0 on each Value (typically the parameters) before the next backward."""
+    if type(values) is Value or not isinstance(values, Iterable):
+        raise TypeError(
+            f"zero_grad: expected an iterable of Values (e.g. model.parameters()), "
+            f"got {type(values).__name__} {values!r:.60}"
+        )
+    values = list(values)
+    for v in values:
+        if type(v) is not Value:
+            raise TypeError(f"zero_grad: expected only Values, got {type(v).__name__} {v!r:.60}")
     for v in values:
         v.grad = 0.0
+
+
+def _checked_seed(seed: object, where: str) -> float:
+    """The seed ∂root/∂root as a finite float; TypeError/ValueError naming `where` otherwise."""
+    if not isinstance(seed, numbers.Real):
+        raise TypeError(f"{where}: seed must be a real number, got {type(seed).__name__} {seed!r:.60}")
+    if not math.isfinite(seed):
+        raise ValueError(f"{where}: seed must be finite, got {seed!r}")
+    return float(seed)

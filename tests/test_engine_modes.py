@@ -20,6 +20,8 @@ from engine import (
     no_grad,
     numerical_grad,
     topo_order,
+    zero_grad,
+    backward_steps,
 )
 
 
@@ -171,3 +173,31 @@ def test_a_million_deep_topo_order_has_no_recursion():
         y = -y
     order = topo_order(y)
     assert len(order) == 1_000_001 and order[0] is x
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: Value(1.0).backward("x"), TypeError, ["backward", "seed", "str"]),
+        (lambda: Value(1.0).backward(float("nan")), ValueError, ["backward", "finite", "nan"]),
+        (lambda: backward_steps(Value(1.0), float("inf")), ValueError, ["backward_steps", "inf"]),
+        (lambda: backward_steps(3), TypeError, ["backward_steps", "int"]),
+        (lambda: zero_grad(3), TypeError, ["zero_grad", "int"]),
+        (lambda: zero_grad([Value(1.0), 2.0]), TypeError, ["zero_grad", "float"]),
+    ],
+)
+def test_backward_and_zero_grad_reject_bad_arguments(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_zero_grad_changes_nothing_when_an_item_is_bad():
+    good = Value(1.0)
+    good.grad = 3.0
+    with pytest.raises(TypeError):
+        zero_grad([good, "w"])
+    assert good.grad == 3.0
+    zero_grad([good])
+    assert good.grad == 0.0
