@@ -57,8 +57,15 @@ def evaluating(model: MLP) -> Iterator[None]:
             model.inputs = inputs
 
 
+def _require_model(model: object, where: str) -> None:
+    """InputTypeError naming `where` unless model is a callable nn model (an MLP)."""
+    if not hasattr(model, "sizes") or not callable(model):
+        raise InputTypeError(f"{where}: expected an nn.MLP as the model, got {type(model).__name__} {model!r:.60}")
+
+
 def predict(model: MLP, X: Data) -> list[list[float]]:
     """The model's outputs (floats) for every row of X, without building a graph."""
+    _require_model(model, "predict")
     with evaluating(model):
         return [[a.data for a in model(x)] for x in X]
 
@@ -66,6 +73,7 @@ def predict(model: MLP, X: Data) -> list[list[float]]:
 def classify(model: MLP, x: Sequence[float], loss: str = "hinge") -> object:
     """The predicted label of one input under `loss`'s convention: ±1 (hinge), 0/1 (BCE),
     a class index (cross-entropy), or for squared error/MSE 0/1 (one output) or an index."""
+    _require_model(model, "classify")
     objective = get_objective(loss)
     with evaluating(model):
         a = [v.data for v in model(x)]

@@ -248,3 +248,14 @@ def test_a_very_deep_network_needs_no_recursion():
     w2 = mlp.weights(3)[0][0]
     z = mlp.layers[0].neurons[0].z.data
     assert deltas[0][0] == pytest.approx(w2 * deltas[1][0] * (1 - math.tanh(z) ** 2), abs=1e-300, rel=1e-12)
+
+
+def test_predict_and_classify_name_themselves_for_a_non_model():
+    import pytest
+
+    from nn import InputTypeError, classify, predict
+
+    with pytest.raises(InputTypeError, match="predict: expected an nn.MLP as the model, got int"):
+        predict(3, [[1.0, 2.0]])
+    with pytest.raises(InputTypeError, match="classify: expected an nn.MLP as the model, got str"):
+        classify("model", [1.0, 2.0])
