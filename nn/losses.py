@@ -201,6 +201,9 @@ def l2_penalty(parameters: Sequence[Value], alpha: float = 1e-4) -> Value:
     alpha = _number(alpha, "l2_penalty", "alpha")
     if alpha < 0.0:
         raise ConfigError(f"l2_penalty: alpha must be >= 0, got {alpha!r}")
+    if type(parameters) is Value or not hasattr(parameters, "__iter__"):
+        raise InputTypeError(f"l2_penalty: expected a list of Values (model.parameters()), "
+                             f"got {type(parameters).__name__} {parameters!r:.60}")
     params = list(parameters)
     if not params or any(type(p) is not Value for p in params):
         raise InputTypeError("l2_penalty: expected a non-empty list of Values (model.parameters())")

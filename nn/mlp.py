@@ -245,7 +245,10 @@ def _layer_deltas(layer: Layer, l: int) -> list[float]:
 def _matrix(rows: object, nrows: int, ncols: int, where: str) -> list[list[float]]:
     """rows as nrows × ncols finite floats, else ShapeError / InputTypeError / ValueError."""
     if isinstance(rows, (str, bytes)) or not hasattr(rows, "__len__") or len(rows) != nrows:
-        got = len(rows) if hasattr(rows, "__len__") else type(rows).__name__
+        if isinstance(rows, (str, bytes)) or not hasattr(rows, "__len__"):
+            got = f"{type(rows).__name__} {rows!r:.40}"
+        else:
+            got = str(len(rows))
         raise ShapeError(f"{where}: expected {nrows} rows, got {got}")
     out = []
     for j, row in enumerate(rows, start=1):

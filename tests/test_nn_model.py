@@ -259,3 +259,17 @@ def test_predict_and_classify_name_themselves_for_a_non_model():
         predict(3, [[1.0, 2.0]])
     with pytest.raises(InputTypeError, match="classify: expected an nn.MLP as the model, got str"):
         classify("model", [1.0, 2.0])
+
+
+def test_set_weights_with_a_string_names_its_type_and_l2_penalty_a_non_list():
+    import pytest
+
+    from nn import MLP, InputTypeError, ShapeError, l2_penalty
+
+    mlp = MLP(2, [3, 1], seed=0)
+    before = mlp.weights(2)
+    with pytest.raises(ShapeError, match=r"expected 3 rows, got str 'abc'"):
+        mlp.set_weights(2, "abc")
+    assert mlp.weights(2) == before
+    with pytest.raises(InputTypeError, match="l2_penalty: expected a list of Values .* got int 3"):
+        l2_penalty(3)
