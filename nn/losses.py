@@ -185,7 +185,7 @@ def check_sign_label(y: object, where: str) -> float:
     """y as ±1.0, else TargetError."""
     y = _number(y, where, "label")
     if y not in (-1.0, 1.0):
-        raise TargetError(f"{where}: the label must be -1 or +1, got {y!r} (map 0/1 labels with 2y - 1)")
+        raise TargetError(f"{where}: the label must be -1 or +1, got {y!r} (map 0/1 labels with 2y - 1, i.e. nn.datasets.signed(y), or give a 0/1 loss such as loss='binary_cross_entropy')")
     return y
 
 
