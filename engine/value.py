@@ -74,28 +74,17 @@ class Value:
     op: str
     label: str
 
-    def __init__(
-        self,
-        data: Number,
-        label: str = "",
-        _parents: tuple[Value, ...] = (),
-        _local_grads: tuple[float, ...] = (),
-        _op: str = "",
-    ) -> None:
+    def __init__(self, data: Number, label: str = "") -> None:
+        """A leaf holding `data` (inputs, parameters); op results are built by `_node`."""
         if type(data) is not float:
             data = _to_float(data, "Value")
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r:.60}")
         self.data = data
         self.grad = 0.0
-        if _parents and GRAD_ENABLED[0]:
-            self.parents = _parents
-            self.local_grads = _local_grads
-            self.op = _op
-        else:
-            self.parents = ()
-            self.local_grads = ()
-            self.op = "" if _parents else _op
+        self.parents = ()
+        self.local_grads = ()
+        self.op = ""
         self.label = label
 
     # ------------------------------------------------------------------ display
