@@ -21,14 +21,22 @@ ROOT = os.path.dirname(HERE)
 
 
 # ---------------------------------------------------------------------- the code before
+def _node_via_init(data, parents, local_grads, op):
+    """An op result the way the first engine built it: through Value.__init__'s checks."""
+    import engine.value as ev
+    from engine.grad_mode import GRAD_ENABLED
+
+    out = ev.Value(data)
+    if parents and GRAD_ENABLED[0]:
+        out.parents, out.local_grads, out.op = parents, local_grads, op
+    return out
+
+
 def old_node_via_init() -> None:
-    """Op results built by Value(data, "", parents, local_grads, op): __init__ checks every field."""
+    """Op results built through Value.__init__, which checks every field."""
     import engine.value as ev
 
-    def _node(data, parents, local_grads, op):
-        return ev.Value(data, "", parents, local_grads, op)
-
-    ev._node = _node
+    ev._node = _node_via_init
 
 
 def use_sort(topo_order) -> None:
@@ -114,7 +122,7 @@ def old_dot() -> None:
             total += b.data
             parents.append(b)
             local.append(1.0)
-        return Value(total, "", tuple(parents), tuple(local), "dot")
+        return _node_via_init(total, tuple(parents), tuple(local), "dot")
 
     ev.dot = engine.dot = dot
     for name in ("nn.neuron", "nn.losses"):
