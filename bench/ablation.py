@@ -21,21 +21,41 @@ ROOT = os.path.dirname(HERE)
 
 
 # ---------------------------------------------------------------------- the code before
+def _old_init(self, data, label="", _parents=(), _local_grads=(), _op=""):
+    """Value.__init__ as the first engine had it: every op result went through these checks."""
+    if type(data) is not float:
+        data = _to_float(data, "Value")
+    if not isinstance(label, str):
+        raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+    self.data = data
+    self.grad = 0.0
+    if _parents and GRAD_ENABLED[0]:
+        self.parents, self.local_grads, self.op = _parents, _local_grads, _op
+    else:
+        self.parents, self.local_grads, self.op = (), (), "" if _parents else _op
+    self.label = label
+
+
 def _node_via_init(data, parents, local_grads, op):
-    """An op result the way the first engine built it: through Value.__init__'s checks."""
+    """An op result built as the first engine built it: Value(data, "", parents, local_grads, op)."""
+    return Value(data, "", parents, local_grads, op)
+
+
+def _install_old_init() -> None:
+    """Give Value its first __init__ back (with the names it reads bound once, as a module's are)."""
+    global Value, _to_float, GRAD_ENABLED
     import engine.value as ev
     from engine.grad_mode import GRAD_ENABLED
 
-    out = ev.Value(data)
-    if parents and GRAD_ENABLED[0]:
-        out.parents, out.local_grads, out.op = parents, local_grads, op
-    return out
+    Value, _to_float = ev.Value, ev._to_float
+    Value.__init__ = _old_init
 
 
 def old_node_via_init() -> None:
     """Op results built through Value.__init__, which checks every field."""
     import engine.value as ev
 
+    _install_old_init()
     ev._node = _node_via_init
 
 
@@ -122,8 +142,9 @@ def old_dot() -> None:
             total += b.data
             parents.append(b)
             local.append(1.0)
-        return _node_via_init(total, tuple(parents), tuple(local), "dot")
+        return ev.Value(total, "", tuple(parents), tuple(local), "dot")
 
+    _install_old_init()
     ev.dot = engine.dot = dot
     for name in ("nn.neuron", "nn.losses"):
         module = sys.modules.get(name)
