@@ -19,11 +19,12 @@ def _as_values(xs: Sequence[object], where: str, f: object = None) -> list[Value
         raise TypeError(f"{where}: xs must be a list of Values or numbers: {e}") from None
 
 
-def _evaluate(f: Callable[[list[Value]], Value], xs: list[Value], where: str) -> float:
+def _call(f: Callable[[list[Value]], Value], xs: list[Value], where: str) -> Value:
+    """f(xs), which must be a Value; TypeError naming `where` otherwise."""
     out = f(xs)
     if type(out) is not Value:
         raise TypeError(f"{where}: f must return a Value, got {type(out).__name__} {out!r:.60}")
-    return out.data
+    return out
 
 
 def numerical_grad(
@@ -38,9 +39,9 @@ def numerical_grad(
         original = x.data
         try:
             x.data = original + eps
-            up = _evaluate(f, values, "numerical_grad")
+            up = _call(f, values, "numerical_grad").data
             x.data = original - eps
-            down = _evaluate(f, values, "numerical_grad")
+            down = _call(f, values, "numerical_grad").data
         finally:
             x.data = original
         grads.append((up - down) / (2 * eps))
@@ -54,10 +55,7 @@ def analytic_grad(f: Callable[[list[Value]], Value], xs: Sequence[Value | float]
     try:
         for x in values:
             x.grad = 0.0
-        out = f(values)
-        if type(out) is not Value:
-            raise TypeError(f"analytic_grad: f must return a Value, got {type(out).__name__}")
-        out.backward()
+        _call(f, values, "analytic_grad").backward()
         return [x.grad for x in values]
     finally:
         for x, g in zip(values, saved):
