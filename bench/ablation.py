@@ -1,19 +1,28 @@
 """What each engine change bought: undo one change at a time and time the same workloads.
 
-    python bench/ablation.py [--steps N]
+    python bench/ablation.py [--steps N] [--only TEXT]
 
-Each variant runs in a fresh process with one piece of the engine put back as it was before the
-performance work (the code is below), so the difference to "current" is that change's share.
-Each cell is the fastest of --steps steps (CPU time) over --rounds round-robin runs: on a
-shared machine the minimum is the least disturbed by other jobs. Compare rows of one run only.
+Each variant runs in a fresh process with one piece of the engine put back as it was (the code is
+below), or, for a change that touches the whole engine, with an earlier commit's tree measured
+instead (`REVISIONS`: checked out with `git worktree` into a temporary folder), so the difference
+to "current" is that change's share. Each cell is the fastest of --steps steps (CPU time) over
+--rounds round-robin runs: on a shared machine the minimum is the least disturbed by other jobs.
+Compare rows of one run only.
+
+The variants that undid the first two passes' changes against the tuple layout (the op factory,
+the leaf-skipping sort, the zip() loop, the old dot()) are in this file as of commit dc8a30b;
+their results are in RESULTS.md. They patched code that the slot layout (pass 3) replaced, so
+the whole pass-2 engine is now one variant of its own.
 """
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -21,44 +30,6 @@ ROOT = os.path.dirname(HERE)
 
 
 # ---------------------------------------------------------------------- the code before
-def _old_init(self, data, label="", _parents=(), _local_grads=(), _op=""):
-    """Value.__init__ as the first engine had it: every op result went through these checks."""
-    if type(data) is not float:
-        data = _to_float(data, "Value")
-    if not isinstance(label, str):
-        raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
-    self.data = data
-    self.grad = 0.0
-    if _parents and GRAD_ENABLED[0]:
-        self.parents, self.local_grads, self.op = _parents, _local_grads, _op
-    else:
-        self.parents, self.local_grads, self.op = (), (), "" if _parents else _op
-    self.label = label
-
-
-def _node_via_init(data, parents, local_grads, op):
-    """An op result built as the first engine built it: Value(data, "", parents, local_grads, op)."""
-    return Value(data, "", parents, local_grads, op)
-
-
-def _install_old_init() -> None:
-    """Give Value its first __init__ back (with the names it reads bound once, as a module's are)."""
-    global Value, _to_float, GRAD_ENABLED
-    import engine.value as ev
-    from engine.grad_mode import GRAD_ENABLED
-
-    Value, _to_float = ev.Value, ev._to_float
-    Value.__init__ = _old_init
-
-
-def old_node_via_init() -> None:
-    """Op results built through Value.__init__, which checks every field."""
-    import engine.value as ev
-
-    _install_old_init()
-    ev._node = _node_via_init
-
-
 def use_sort(topo_order) -> None:
     """backward sorts with topo_order, then zeroes the non-leaf grads in a second pass (as before pass 2)."""
     import engine.backward as eb
@@ -66,52 +37,12 @@ def use_sort(topo_order) -> None:
     def _start(root, seed):
         order = topo_order(root)
         for node in order:
-            if node.parents:
+            if not node.is_leaf:
                 node.grad = 0.0
         root.grad = float(seed)
         return order
 
     eb.topo_order, eb._start = topo_order, _start
-
-
-def old_topo() -> None:
-    """A (node, iterator) tuple pushed for every node, leaves included."""
-    import engine.backward as eb
-
-    def topo_order(root):
-        order, seen = [], {root}
-        stack = [(root, iter(root.parents))]
-        while stack:
-            node, parents = stack[-1]
-            for parent in parents:
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append((parent, iter(parent.parents)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-        return order
-
-    use_sort(topo_order)
-
-
-def old_zip_loop() -> None:
-    """The chain-rule loop over zip(parents, local_grads)."""
-    import engine.backward as eb
-
-    def _chain_rule(root, seed, record):
-        order = eb._start(root, seed)
-        for node in reversed(order):
-            upstream = node.grad
-            for parent, local in zip(node.parents, node.local_grads):
-                contribution = local * upstream
-                parent.grad += contribution
-                if record:
-                    yield None
-        return
-
-    eb._chain_rule = _chain_rule
 
 
 def old_no_pause() -> None:
@@ -124,34 +55,6 @@ def old_no_pause() -> None:
     eb.run_backward = run_backward
 
 
-def old_dot() -> None:
-    """dot() with four list comprehensions, two concatenations and Value(...)."""
-    import engine
-    import engine.value as ev
-    from engine.value import Value, _lift
-
-    def dot(weights, inputs, bias=None):
-        ws = [w if type(w) is Value else _lift(w, "dot") for w in weights]
-        xs = [x if type(x) is Value else _lift(x, "dot") for x in inputs]
-        wd = [w.data for w in ws]
-        xd = [x.data for x in xs]
-        total = sum(map(float.__mul__, wd, xd))
-        parents, local = ws + xs, xd + wd
-        if bias is not None:
-            b = bias if type(bias) is Value else _lift(bias, "dot")
-            total += b.data
-            parents.append(b)
-            local.append(1.0)
-        return ev.Value(total, "", tuple(parents), tuple(local), "dot")
-
-    _install_old_init()
-    ev.dot = engine.dot = dot
-    for name in ("nn.neuron", "nn.losses"):
-        module = sys.modules.get(name)
-        if module is not None and hasattr(module, "dot"):
-            module.dot = dot
-
-
 def old_forward() -> None:
     """nn's forward one example at a time, every neuron calling dot() (which reads all its data)."""
     from nn.layer import Layer
@@ -159,30 +62,6 @@ def old_forward() -> None:
 
     Layer._forward = lambda self, x, w_data=None: [n._forward(x) for n in self.neurons]
     MLP._forward_batch = lambda self, X: [self(x) for x in X]
-
-
-def old_topo_no_shortcut() -> None:
-    """The leaf-skipping sort without the shortcut for nodes whose parents are all placed."""
-    import engine.backward as eb
-
-    def topo_order(root):
-        order, seen = [], {root}
-        nodes, pending = [root], [iter(root.parents)]
-        while pending:
-            for parent in pending[-1]:
-                if parent not in seen:
-                    seen.add(parent)
-                    if parent.parents:
-                        nodes.append(parent)
-                        pending.append(iter(parent.parents))
-                        break
-                    order.append(parent)
-            else:
-                pending.pop()
-                order.append(nodes.pop())
-        return order
-
-    use_sort(topo_order)
 
 
 def old_zeroing() -> None:
@@ -194,27 +73,34 @@ def old_zeroing() -> None:
 
 VARIANTS = {
     "current": [],
-    "without the op factory": [old_node_via_init],
-    "without the leaf-skipping topo sort": [old_topo],
-    "with the zip() loop": [old_zip_loop],
     "without the collector pause in backward": [old_no_pause],
-    "with the old dot() (and the per-example forward)": [old_forward, old_dot],
-    "all of pass 1 and 2 undone (before both passes)": [
-        old_node_via_init, old_topo, old_zip_loop, old_no_pause, old_dot, old_forward],
     "with the per-example forward (pass 2)": [old_forward],
-    "without the all-parents-placed shortcut (pass 2)": [old_topo_no_shortcut],
     "with the separate zeroing pass (pass 2)": [old_zeroing],
-    "all three of pass 2 undone": [old_forward, old_topo_no_shortcut],
+    "the tuple layout: pass 2's engine (commit dc8a30b)": [],
 }
+# Variants measured on another commit's tree: a change to the node layout touches every op.
+REVISIONS = {"the tuple layout: pass 2's engine (commit dc8a30b)": "dc8a30b"}
+
+
+def checkout(revision: str) -> str:
+    """A temporary worktree of `revision` (removed at exit), so that its engine and nn are measured."""
+    folder = tempfile.mkdtemp(prefix="deltagrad-ablation-")
+    subprocess.run(["git", "-C", ROOT, "worktree", "add", "--detach", folder, revision],
+                   check=True, capture_output=True)
+    atexit.register(subprocess.run, ["git", "-C", ROOT, "worktree", "remove", "--force", folder],
+                    capture_output=True)
+    return folder
 
 
 # ---------------------------------------------------------------------- one variant, in-process
-def measure(variant: str, steps: int) -> dict:
-    sys.path.insert(0, ROOT)
+def measure(variant: str, steps: int, root: str) -> dict:
+    os.environ["DELTAGRAD_ROOT"] = root  # workloads.py puts this tree first on sys.path
     sys.path.insert(0, HERE)
-    import nn  # noqa: F401 (imported before patching, as a user would have it)
     import workloads as w
+    import nn  # noqa: F401 (imported before patching, as a user would have it)
 
+    if os.path.dirname(os.path.abspath(nn.__file__)) != os.path.join(os.path.abspath(root), "nn"):
+        raise SystemExit(f"ablation: measuring {nn.__file__}, not the tree {root}")
     for undo in VARIANTS[variant]:
         undo()
     out = {}
@@ -258,16 +144,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="variants run round-robin this many times")
     parser.add_argument("--only", help="run 'current' and the variants whose name contains this text")
     parser.add_argument("--variant", help=argparse.SUPPRESS)
+    parser.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.variant:
-        print(json.dumps(measure(args.variant, args.steps)))
+        print(json.dumps(measure(args.variant, args.steps, args.root)))
         return
     names = [n for n in VARIANTS if n == "current" or not args.only or args.only in n]
+    roots = {n: checkout(REVISIONS[n]) if n in REVISIONS else ROOT for n in names}
     rows: dict[str, dict[str, float]] = {}
     for _ in range(args.rounds):  # round-robin, so a burst of load hits every variant alike
         for name in names:
-            done = subprocess.run([sys.executable, __file__, "--variant", name, "--steps", str(args.steps)],
-                                  capture_output=True, text=True, check=True)
+            done = subprocess.run([sys.executable, __file__, "--variant", name, "--steps", str(args.steps),
+                                   "--root", roots[name]], capture_output=True, text=True, check=True)
             for key, value in json.loads(done.stdout).items():
                 rows.setdefault(name, {})[key] = min(value, rows.get(name, {}).get(key, value))
             print(".", end="", flush=True)

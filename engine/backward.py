@@ -13,7 +13,7 @@ import numbers
 from collections.abc import Iterable
 from typing import Iterator
 
-from engine.value import Value
+from engine.value import _MANY, Value
 
 
 class Step:
@@ -72,7 +72,9 @@ def _depth_first(root: Value, reset: bool) -> list[Value]:
     # visited; a node is emitted once that iterator runs out. Leaves are emitted on sight, and
     # so is a node whose parents are all seen already (in a DAG they are all emitted by then):
     # a layer's n-ary dot nodes, whose weights and inputs the first neuron placed, are checked
-    # by one set operation instead of a Python loop over their parents.
+    # by one set operation instead of a Python loop over their parents. A node's parents are
+    # read from its slots (Value._link): `_first` None for a leaf, `_second` None for one
+    # parent, _MANY when `_first` is the tuple of three or more.
     nodes = [root]
     pending = [iter(root.parents)]
     mark, emit, placed = seen.add, order.append, seen.issuperset
@@ -80,11 +82,22 @@ def _depth_first(root: Value, reset: bool) -> list[Value]:
         for parent in pending[-1]:
             if parent not in seen:
                 mark(parent)
-                grand = parent.parents
-                if grand:
-                    if not (grand[0] in seen and placed(grand)):
+                first = parent._first
+                if first is not None:
+                    second = parent._second
+                    if second is None:
+                        if first not in seen:
+                            nodes.append(parent)
+                            pending.append(iter((first,)))
+                            break
+                    elif second is not _MANY:
+                        if not (first in seen and second in seen):
+                            nodes.append(parent)
+                            pending.append(iter((first, second)))
+                            break
+                    elif not (first[0] in seen and placed(first)):
                         nodes.append(parent)
-                        pending.append(iter(grand))
+                        pending.append(iter(first))
                         break
                     if reset:
                         parent.grad = 0.0
@@ -157,20 +170,34 @@ def _chain_rule(root: Value, seed: float, record: bool) -> Iterator[Step]:
     received: dict[int, int] = {}
     index = 0
     for node in reversed(order):
+        first = node._first
+        if first is None:
+            continue  # a leaf passes nothing on
         upstream = node.grad
+        if not record:  # the recorded loop below, written out by how the node holds its parents
+            second = node._second
+            if second is None:  # one parent, in a slot (Value._link)
+                first.grad += node._d_first * upstream
+            elif second is not _MANY:  # two, in slots
+                first.grad += node._d_first * upstream
+                second.grad += node._d_second * upstream
+            else:  # three or more: _first is the parents tuple, _d_first the local_grads tuple
+                local_grads = node._d_first
+                position = 0  # a counter, not zip(): zip's per-node objects cost more than the loop body
+                for parent in first:
+                    parent.grad += local_grads[position] * upstream
+                    position += 1
+            continue
         local_grads = node.local_grads
-        position = 0  # a counter, not zip(): zip's per-node objects cost more than the loop body
-        for parent in node.parents:
+        for position, parent in enumerate(node.parents):
             local = local_grads[position]
             contribution = local * upstream
             parent.grad += contribution
-            if record:
-                key = id(parent)
-                term = received[key] = received.get(key, 0) + 1
-                yield Step(index, node, parent, position, local, upstream, contribution,
-                           parent.grad, term, terms[key], position == 0)
-                index += 1
-            position += 1
+            key = id(parent)
+            term = received[key] = received.get(key, 0) + 1
+            yield Step(index, node, parent, position, local, upstream, contribution,
+                       parent.grad, term, terms[key], position == 0)
+            index += 1
 
 
 def _count_terms(order: list[Value]) -> dict[int, int]:

@@ -1,8 +1,13 @@
 """Value: one scalar in a computation graph, with its local derivatives stored as data.
 
 Every op computes its result *and* the local derivatives ∂out/∂parent in the forward pass and
-stores them on the new node as `local_grads`, one float per entry of `parents`. Nothing else
+stores them on the new node, read as `local_grads`: one float per entry of `parents`. Nothing else
 knows any calculus: `backward()`, the stepper, the diagrams and `gradcheck` all read that data.
+
+A node with one or two parents keeps them, and their local derivatives, in slots of its own
+rather than in tuples: a unary or binary node is then one object for the cyclic garbage
+collector to track instead of three, which halves the collector's work while a graph is built
+(bench/RESULTS.md). `parents` and `local_grads` still read as tuples for every arity.
 """
 from __future__ import annotations
 
@@ -20,11 +25,6 @@ if TYPE_CHECKING:
 Number = Union[int, float]
 Operand = Union["Value", int, float]
 
-_ONE_ONE = (1.0, 1.0)
-_ONE_MINUS_ONE = (1.0, -1.0)
-_MINUS_ONE = (-1.0,)
-_ONE = (1.0,)
-_ZERO = (0.0,)
 _EXP_MAX = 709.782712893384  # math.log(sys.float_info.max)
 
 
@@ -41,51 +41,153 @@ def _to_float(data: object, where: str) -> float:
 _new_object = object.__new__
 
 
-def _node(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...], op: str) -> Value:
-    """The result of an op: a new node holding its parents and ∂out/∂parent (a leaf under no_grad).
+class _Many:
+    """The marker in `_second` of a node with three or more parents (dot, sum)."""
 
-    Ops build their results here rather than through Value(...): skipping __init__'s argument
-    checks (an op's result is always a float) makes building a node about a quarter cheaper.
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<three or more parents>"
+
+
+_MANY = _Many()
+
+
+def _unary(data: float, parent: Value, local: float, op: str) -> Value:
+    """The result of a one-input op: a new node holding its parent and ∂out/∂parent.
+
+    Ops build their results here and in _binary/_nary rather than through Value(...): skipping
+    __init__'s argument checks (an op's result is always a float) makes a node cheaper to build.
+    Under no_grad the result is a leaf.
     """
     out = _new_object(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     if GRAD_ENABLED[0]:
-        out.parents = parents
-        out.local_grads = local_grads
+        out._first = parent
+        out._second = None
+        out._d_first = local
         out.op = op
     else:
-        out.parents = out.local_grads = ()
+        out._first = out._second = None
         out.op = ""
     return out
 
 
-class Value:
-    """A scalar node: `data`, `grad` = ∂root/∂self after backward(), and the graph as plain data."""
+def _binary(data: float, a: Value, b: Value, d_a: float, d_b: float, op: str) -> Value:
+    """The result of a two-input op: a new node holding (a, b) and (∂out/∂a, ∂out/∂b)."""
+    out = _new_object(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if GRAD_ENABLED[0]:
+        out._first = a
+        out._second = b
+        out._d_first = d_a
+        out._d_second = d_b
+        out.op = op
+    else:
+        out._first = out._second = None
+        out.op = ""
+    return out
 
-    __slots__ = ("data", "grad", "parents", "local_grads", "op", "label")
+
+def _nary(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...], op: str) -> Value:
+    """The result of an op on any number of inputs (dot, sum), its graph stored as _link does."""
+    out = _new_object(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if GRAD_ENABLED[0]:
+        if len(parents) > 2:  # _link's first case, written out: a dot node always has 3+ parents
+            out._first, out._second, out._d_first = parents, _MANY, local_grads
+        else:
+            _link(out, parents, local_grads)
+        out.op = op
+    else:
+        out._first = out._second = None
+        out.op = ""
+    return out
+
+
+def _link(node: Value, parents: tuple[Value, ...], local_grads: tuple[float, ...]) -> None:
+    """Store a node's parents and local derivatives: up to two inline, three or more as tuples.
+
+    One or two parents go in the slots `_first`/`_second` with `_d_first`/`_d_second`, so a
+    unary or binary node is a single object (no tuples for the cyclic collector to track); with
+    three or more, `_first` holds the parents tuple, `_d_first` the local_grads tuple, and
+    `_second` is the marker _MANY. A leaf has `_first is None`.
+    """
+    n = len(parents)
+    if n > 2:
+        node._first, node._second, node._d_first = parents, _MANY, local_grads
+    elif n == 2:
+        node._first, node._second = parents
+        node._d_first, node._d_second = local_grads
+    elif n == 1:
+        node._first, node._second, node._d_first = parents[0], None, local_grads[0]
+    else:
+        node._first = node._second = None
+
+
+class Value:
+    """A scalar node: `data`, `grad` = ∂root/∂self after backward(), and the graph as plain data.
+
+    `parents` (the op's inputs, in order) and `local_grads` (∂self/∂parent, one float per
+    parent) read as tuples; a node keeps up to two of them in slots of its own (see _link).
+    """
+
+    __slots__ = ("data", "grad", "op", "label", "_first", "_second", "_d_first", "_d_second")
     __array_ufunc__ = None  # numpy scalars defer to Value's reflected ops: np.float64(2) * v is a Value
 
     data: float
     grad: float
-    parents: tuple[Value, ...]
-    local_grads: tuple[float, ...]
     op: str
     label: str
 
     def __init__(self, data: Number, label: str = "") -> None:
-        """A leaf holding `data` (inputs, parameters); op results are built by `_node`."""
+        """A leaf holding `data` (inputs, parameters); op results are built by `_unary`/`_binary`/`_nary`."""
         if type(data) is not float:
             data = _to_float(data, "Value")
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r:.60}")
         self.data = data
         self.grad = 0.0
-        self.parents = ()
-        self.local_grads = ()
+        self._first = self._second = None
         self.op = ""
         self.label = label
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the op that made this node, in order; () for a leaf."""
+        first, second = self._first, self._second
+        if second is None:
+            return () if first is None else (first,)
+        if second is _MANY:
+            return first
+        return (first, second)
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """∂self/∂parents[i] for each parent, computed when the op ran forward; () for a leaf."""
+        first, second = self._first, self._second
+        if first is None:
+            return ()
+        if second is None:
+            return (self._d_first,)
+        if second is _MANY:
+            return self._d_first
+        return (self._d_first, self._d_second)
+
+    @local_grads.setter
+    def local_grads(self, values: Sequence[float]) -> None:
+        """Replace the local derivatives (one real number per parent), e.g. to see gradcheck fail."""
+        values = tuple(values)
+        parents = self.parents
+        if len(values) != len(parents):
+            raise ValueError(f"local_grads: this node has {len(parents)} parents, got {len(values)} values")
+        _link(self, parents, tuple(_to_float(v, "local_grads") for v in values))
 
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
@@ -98,7 +200,7 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for inputs, parameters and constants: nodes with no parents."""
-        return not self.parents
+        return self._first is None
 
     # ------------------------------------------------------------------ graph utilities
     def backward(self, seed: float = 1.0) -> None:
@@ -119,7 +221,7 @@ class Value:
         """a + b; ∂/∂a = 1, ∂/∂b = 1"""
         if type(other) is not Value:
             other = _lift(other, "+")
-        return _node(self.data + other.data, (self, other), _ONE_ONE, "+")
+        return _binary(self.data + other.data, self, other, 1.0, 1.0, "+")
 
     def __radd__(self, other: Number) -> Value:
         """b + a for a number b"""
@@ -129,7 +231,7 @@ class Value:
         """a - b; ∂/∂a = 1, ∂/∂b = -1"""
         if type(other) is not Value:
             other = _lift(other, "-")
-        return _node(self.data - other.data, (self, other), _ONE_MINUS_ONE, "-")
+        return _binary(self.data - other.data, self, other, 1.0, -1.0, "-")
 
     def __rsub__(self, other: Number) -> Value:
         """b - a for a number b"""
@@ -140,7 +242,7 @@ class Value:
         if type(other) is not Value:
             other = _lift(other, "*")
         a, b = self.data, other.data
-        return _node(a * b, (self, other), (b, a), "*")
+        return _binary(a * b, self, other, b, a, "*")
 
     def __rmul__(self, other: Number) -> Value:
         """b * a for a number b"""
@@ -155,7 +257,7 @@ class Value:
             raise DivisionByZero("/", b, f"division by zero ({a!r} / {b!r})")
         inv = 1.0 / b
         out = a * inv
-        return _node(out, (self, other), (inv, -out * inv), "/")
+        return _binary(out, self, other, inv, -out * inv, "/")
 
     def __rtruediv__(self, other: Number) -> Value:
         """b / a for a number b"""
@@ -163,7 +265,7 @@ class Value:
 
     def __neg__(self) -> Value:
         """-a; ∂/∂a = -1"""
-        return _node(-self.data, (self,), _MINUS_ONE, "neg")
+        return _unary(-self.data, self, -1.0, "neg")
 
     def __pos__(self) -> Value:
         return self
@@ -183,7 +285,7 @@ class Value:
             local = 2.0 * a
         else:
             local = n * _power_derivative_base(a, n)
-        return _node(out, (self,), (local,), f"**{n:g}")
+        return _unary(out, self, local, f"**{n:g}")
 
     def __rpow__(self, base: Number) -> Value:
         """c ** a for a number c; ∂/∂a = cᵃ·ln c"""
@@ -196,7 +298,7 @@ class Value:
             local = 0.0  # 0 ** a is flat (0 for a > 0)
         else:
             raise DomainError("**", c, f"a negative base ({c!r}) to a Value exponent has no real derivative")
-        return _node(out, (self,), (local,), f"{c:g}**")
+        return _unary(out, self, local, f"{c:g}**")
 
     # ------------------------------------------------------------------ unary functions
     def exp(self) -> Value:
@@ -205,19 +307,19 @@ class Value:
         if x > _EXP_MAX:
             raise ValueOverflow("exp", x, f"exp({x!r}) is too large for a float")
         out = math.exp(x)
-        return _node(out, (self,), (out,), "exp")
+        return _unary(out, self, out, "exp")
 
     def log(self) -> Value:
         """ln x; d/dx = 1/x (x > 0)"""
         x = self.data
         if not x > 0.0:
             raise DomainError("log", x, f"log is undefined for the non-positive value {x!r}")
-        return _node(math.log(x), (self,), (1.0 / x,), "log")
+        return _unary(math.log(x), self, 1.0 / x, "log")
 
     def tanh(self) -> Value:
         """tanh x; d/dx = 1 - tanh² x (stable: tanh(±1000) = ±1, gradient 0)"""
         t = math.tanh(self.data)
-        return _node(t, (self,), (1.0 - t * t,), "tanh")
+        return _unary(t, self, 1.0 - t * t, "tanh")
 
     def sigmoid(self) -> Value:
         """σ(x) = 1/(1+e⁻ˣ); d/dx = σ(x)(1-σ(x)) (stable for large |x|)"""
@@ -227,19 +329,19 @@ class Value:
         else:
             e = math.exp(x)  # underflows to 0.0 gracefully
             s = e / (1.0 + e)
-        return _node(s, (self,), (s * (1.0 - s),), "sigmoid")
+        return _unary(s, self, s * (1.0 - s), "sigmoid")
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 if x > 0 else 0"""
         x = self.data
         if x > 0.0:
-            return _node(x, (self,), _ONE, "relu")
-        return _node(0.0, (self,), _ZERO, "relu")
+            return _unary(x, self, 1.0, "relu")
+        return _unary(0.0, self, 0.0, "relu")
 
     def __abs__(self) -> Value:
         """|x|; d/dx = sign(x) (0 at 0)"""
         x = self.data
-        return _node(abs(x), (self,), (1.0 if x > 0 else -1.0 if x < 0 else 0.0,), "abs")
+        return _unary(abs(x), self, 1.0 if x > 0 else -1.0 if x < 0 else 0.0, "abs")
 
     def sqrt(self) -> Value:
         """√x; d/dx = 1/(2√x) (x > 0)"""
@@ -249,14 +351,18 @@ class Value:
                 raise DivisionByZero("sqrt", x, "the derivative of sqrt at 0 is infinite")
             raise DomainError("sqrt", x, f"sqrt is undefined for the negative value {x!r}")
         r = math.sqrt(x)
-        return _node(r, (self,), (0.5 / r,), "sqrt")
+        return _unary(r, self, 0.5 / r, "sqrt")
 
 
 # ---------------------------------------------------------------------- helpers used by the ops
 def _lift(x: object, op: str) -> Value:
     """Wrap a number met in an op as a constant leaf (op 'const')."""
-    leaf = _node(x if type(x) is float else _to_float(x, op), (), (), "")
+    leaf = _new_object(Value)
+    leaf.data = x if type(x) is float else _to_float(x, op)
+    leaf.grad = 0.0
+    leaf._first = leaf._second = None
     leaf.op = "const"
+    leaf.label = ""
     return leaf
 
 
@@ -298,7 +404,7 @@ def _pow_values(base: Value, exponent: Value) -> Value:
         d_exp = 0.0
     else:
         raise DomainError("**", a, f"a negative base ({a!r}) to a Value exponent has no real derivative")
-    return _node(out, (base, exponent), (d_base, d_exp), "**")
+    return _binary(out, base, exponent, d_base, d_exp, "**")
 
 
 # ---------------------------------------------------------------------- n-ary ops
@@ -333,8 +439,8 @@ def dot_node(
     """
     total = sum(map(mul, weight_data, input_data), 0.0)
     if bias is None:
-        return _node(total, (*weights, *inputs), (*input_data, *weight_data), "dot")
-    return _node(total + bias.data, (*weights, *inputs, bias), (*input_data, *weight_data, 1.0), "dot")
+        return _nary(total, (*weights, *inputs), (*input_data, *weight_data), "dot")
+    return _nary(total + bias.data, (*weights, *inputs, bias), (*input_data, *weight_data, 1.0), "dot")
 
 
 def sum_values(values: Iterable[Operand]) -> Value:
@@ -346,7 +452,7 @@ def sum_values(values: Iterable[Operand]) -> Value:
     if len(data) != len(parents):
         parents = tuple([v if type(v) is Value else _lift(v, "sum") for v in parents])
         data = [v.data for v in parents]
-    return _node(sum(data, 0.0), parents, (1.0,) * len(parents), "sum")
+    return _nary(sum(data, 0.0), parents, (1.0,) * len(parents), "sum")
 
 
 def as_value(x: Operand, label: str = "") -> Value:
