@@ -5,6 +5,7 @@ import random
 import sys
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
+from engine.backward import collector_paused
 from nn.errors import ConfigError
 from nn.metrics import Data, batch_loss, check_dataset
 from nn.objectives import get_objective, threshold_for
@@ -129,17 +130,23 @@ def train(
             for start in range(0, n, m):
                 idx = order[start:start + m]
                 xs, ts = [X[i] for i in idx], [targets[i] for i in idx]
-                L, outputs = batch_loss(model, xs, ts, objective, l2)
-                optimizer.zero_grad()
-                L.backward()
-                optimizer.step()
-                right = sum(objective.correct([v.data for v in a], t, threshold) for a, t in zip(outputs, ts))
-                epoch_loss += L.data * len(idx)
+                # The step's graph is built, used and dropped with the cyclic collector paused
+                # (it has no cycles: reference counting frees it), so the collector never walks
+                # it; it is restored before the callback, which is the user's code.
+                with collector_paused():
+                    L, outputs = batch_loss(model, xs, ts, objective, l2)
+                    optimizer.zero_grad()
+                    L.backward()
+                    optimizer.step()
+                    right = sum(objective.correct([v.data for v in a], t, threshold) for a, t in zip(outputs, ts))
+                    step_loss = L.data
+                    del L, outputs
+                epoch_loss += step_loss * len(idx)
                 epoch_right += right
                 seen += len(idx)
-                history.step_loss.append(L.data)
+                history.step_loss.append(step_loss)
                 stop = callback is not None and callback(
-                    StepInfo(model, epoch, step, L.data, right / len(idx), len(idx))) is True
+                    StepInfo(model, epoch, step, step_loss, right / len(idx), len(idx))) is True
                 step += 1
                 if stop:
                     break

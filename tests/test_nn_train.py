@@ -226,3 +226,31 @@ def test_looking_at_predictions_keeps_the_last_deltas():
     accuracy(model, X, y, loss="hinge")
     classify(model, X[0])
     assert model.deltas() == deltas and model.inputs is inputs
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_train_pauses_the_collector_only_inside_its_steps(enabled):
+    import gc
+
+    class FailingSGD(SGD):
+        def step(self):
+            assert not gc.isenabled()  # inside the step the collector is paused
+            raise ZeroDivisionError("a step that fails")
+
+    X, y = datasets.moons(12, noise=0.1, seed=5)
+    ys = datasets.signed(y)
+    model = MLP(2, [3, 1], activation="tanh", output_activation="linear", seed=4)
+    states = []
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        train(model, X, ys, loss="hinge", epochs=2, batch_size=5,
+              callback=lambda info: states.append(gc.isenabled()), progress=False)
+        after = gc.isenabled()
+        with pytest.raises(ZeroDivisionError, match="a step that fails"):
+            train(model, X, ys, loss="hinge", optimizer=FailingSGD(model.parameters(), lr=0.1), progress=False)
+        failed_after = gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()
+    # the user's callback runs with the collector as the user set it, and so does everything after
+    assert states == [enabled] * 6 and after is enabled and failed_after is enabled
