@@ -226,6 +226,8 @@ def zero_grad(values: Iterable[Value]) -> None:
 
 def _checked_seed(seed: object, where: str) -> float:
     """The seed ∂root/∂root as a finite float; TypeError/ValueError naming `where` otherwise."""
+    if type(seed) is float and math.isfinite(seed):  # the usual case, without the ABC check's ~0.3 µs
+        return seed
     if not isinstance(seed, numbers.Real):
         raise TypeError(f"{where}: seed must be a real number, got {type(seed).__name__} {seed!r:.60}")
     if not math.isfinite(seed):
