@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 from operator import mul
-from typing import TYPE_CHECKING, Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Sequence, Union
 
 from engine.errors import DivisionByZero, DomainError, ValueOverflow
 from engine.grad_mode import GRAD_ENABLED
@@ -145,6 +145,11 @@ class Value:
     grad: float
     op: str
     label: str
+    # private, read by the hot loops (see _link); Any because the arity decides their types
+    _first: Any  # None (a leaf), the one or first parent, or the parents tuple of 3+
+    _second: Any  # None (at most one parent), the second parent, or _MANY
+    _d_first: Any  # ∂self/∂first, or the local_grads tuple of 3+
+    _d_second: float  # ∂self/∂second
 
     def __init__(self, data: Number, label: str = "") -> None:
         """A leaf holding `data` (inputs, parameters); op results are built by `_unary`/`_binary`/`_nary`."""
