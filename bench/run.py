@@ -139,9 +139,9 @@ def run(quick: bool, rounds: int) -> str:
     compare("micrograd (collector on) / deltagrad (collector on)", mg_on, dg_on, 20)
     compare("micrograd (collector off) / deltagrad (collector on, as users run it)", mg_off, dg_on, 2.5)
     compare("micrograd (collector off) / deltagrad (collector off), engine work alone", mg_off, dg_off, 2.5)
-    say("- micrograd's steps with its collector off slow down as its never-freed graphs pile up "
-        "(about 45 MB a step), so their median moves between runs (85-210 ms here); the fastest "
-        "steps compare the engines' work with that left out")
+    say(f"- micrograd's steps with its collector off slow down as its never-freed graphs pile up "
+        f"(about 45 MB a step; this run: fastest {ms(mg_off['min'])}, median {ms(mg_off['seconds'])}), "
+        f"so their median moves between runs; the fastest steps compare the engines' work with that left out")
     say(f"- deltagrad (collector on) / plain-float forward: {ratio(dg_on['seconds'], floats['seconds'])}")
     say("")
 
