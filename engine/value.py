@@ -188,11 +188,20 @@ class Value:
     @local_grads.setter
     def local_grads(self, values: Sequence[float]) -> None:
         """Replace the local derivatives (one real number per parent), e.g. to see gradcheck fail."""
-        values = tuple(values)
+        values = _as_tuple(values, "local_grads", "a sequence of numbers, one per parent")
         parents = self.parents
         if len(values) != len(parents):
             raise ValueError(f"local_grads: this node has {len(parents)} parents, got {len(values)} values")
         _link(self, parents, tuple(_to_float(v, "local_grads") for v in values))
+
+    @parents.setter
+    def parents(self, values: Sequence[Value]) -> None:
+        """Rewire a node by hand (a custom op): its local_grads become 0.0 each until assigned."""
+        values = _as_tuple(values, "parents", "a sequence of Values")
+        for v in values:
+            if type(v) is not Value:
+                raise TypeError(f"parents: expected only Values, got {type(v).__name__} {v!r:.60}")
+        _link(self, values, (0.0,) * len(values))
 
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
@@ -360,6 +369,13 @@ class Value:
 
 
 # ---------------------------------------------------------------------- helpers used by the ops
+def _as_tuple(values: object, where: str, expected: str) -> tuple:
+    """tuple(values) for a list or tuple (or other sequence); TypeError naming `where` otherwise."""
+    if isinstance(values, (str, bytes, Value)) or not isinstance(values, Sequence):
+        raise TypeError(f"{where}: expected {expected}, got {type(values).__name__} {values!r:.60}")
+    return tuple(values)
+
+
 def _lift(x: object, op: str) -> Value:
     """Wrap a number met in an op as a constant leaf (op 'const')."""
     leaf = _new_object(Value)

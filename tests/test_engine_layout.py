@@ -65,8 +65,35 @@ def test_local_grads_can_be_replaced_with_one_number_per_parent():
         with pytest.raises(TypeError, match="local_grads: expected a real number"):
             node.local_grads = ["x"] * n
         assert node.local_grads == (7.0,) * n  # a refused assignment changes nothing
-    with pytest.raises(AttributeError):
-        (a * b).parents = (a,)  # the graph's shape is fixed by the op that built it
+    with pytest.raises(TypeError, match="local_grads: expected a sequence of numbers, one per parent, got int 5"):
+        (a * b).local_grads = 5
+
+
+def test_a_node_can_be_wired_by_hand_as_a_custom_op():
+    # a teacher's own op: h = x³ built as a leaf given parents and a local derivative by hand
+    x = Value(2.0, "x")
+    h = Value(8.0, "h")
+    h.op = "cube"
+    h.parents = [x]
+    assert h.parents == (x,) and h.local_grads == (0.0,) and not h.is_leaf
+    h.local_grads = [3 * 2.0**2]
+    L = h * 2.0
+    L.backward()
+    assert x.grad == 24.0  # ∂L/∂h · ∂h/∂x = 2 · 12
+    steps = list(backward_steps(L))
+    assert [(s.parent, s.local) for s in steps][-1] == (x, 12.0)
+    for n in (1, 2, 3, 5):
+        node = Value(0.0)
+        node.parents = [x] * n
+        node.local_grads = range(n)
+        assert node.parents == (x,) * n and node.local_grads == tuple(map(float, range(n)))
+    node.parents = ()
+    assert node.is_leaf and node.local_grads == ()
+    with pytest.raises(TypeError, match="parents: expected only Values, got float 1.0"):
+        node.parents = [x, 1.0]
+    with pytest.raises(TypeError, match="parents: expected a sequence of Values, got Value"):
+        node.parents = x
+    assert node.is_leaf  # a refused assignment changes nothing
 
 
 def test_no_grad_results_are_leaves_of_every_arity():
