@@ -2,8 +2,10 @@
 
 For every node in reverse topological order and every parent p of it:
     p.grad += ∂node/∂p · node.grad        (local × upstream = contribution)
-`backward_steps` yields each application as a `Step`; `Value.backward()` runs the very same
-loop without recording. No recursion anywhere: graphs a million nodes deep are fine.
+`backward_steps` yields each application as a `Step`; `Value.backward()` runs the same loop,
+in the same order, without recording (its statements written out by how a node holds its
+parents, for speed: the same additions, so the same numbers to the bit). No recursion
+anywhere: graphs a million nodes deep are fine.
 """
 from __future__ import annotations
 
@@ -129,7 +131,7 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[Step]:
 
 
 def run_backward(root: Value, seed: float = 1.0) -> None:
-    """The same loop as backward_steps, run to the end without recording Steps.
+    """The same loop as backward_steps (same order, same additions), run without recording Steps.
 
     The cyclic garbage collector is paused meanwhile, as collector_paused() does (written out
     here: a `with` block would add about a tenth to a small graph's backward).
