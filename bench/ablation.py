@@ -71,15 +71,16 @@ def old_zeroing() -> None:
     use_sort(eb.topo_order)
 
 
+TUPLE_LAYOUT = "the tuple layout: pass 2's engine (commit dc8a30b)"
 VARIANTS = {
     "current": [],
     "without the collector pause in backward": [old_no_pause],
     "with the per-example forward (pass 2)": [old_forward],
     "with the separate zeroing pass (pass 2)": [old_zeroing],
-    "the tuple layout: pass 2's engine (commit dc8a30b)": [],
+    TUPLE_LAYOUT: [],
 }
 # Variants measured on another commit's tree: a change to the node layout touches every op.
-REVISIONS = {"the tuple layout: pass 2's engine (commit dc8a30b)": "dc8a30b"}
+REVISIONS = {TUPLE_LAYOUT: "dc8a30b"}
 
 
 def checkout(revision: str) -> str:

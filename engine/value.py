@@ -100,10 +100,7 @@ def _nary(data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...
     out.grad = 0.0
     out.label = ""
     if GRAD_ENABLED[0]:
-        if len(parents) > 2:  # _link's first case, written out: a dot node always has 3+ parents
-            out._first, out._second, out._d_first = parents, _MANY, local_grads
-        else:
-            _link(out, parents, local_grads)
+        _link(out, parents, local_grads)
         out.op = op
     else:
         out._first = out._second = None
