@@ -354,6 +354,16 @@ class Value:
         x = self.data
         return _unary(abs(x), self, 1.0 if x > 0 else -1.0 if x < 0 else 0.0, "abs")
 
+    def sin(self) -> Value:
+        """sin x; d/dx = cos x"""
+        x = self.data
+        return _unary(math.sin(x), self, math.cos(x), "sin")
+
+    def cos(self) -> Value:
+        """cos x; d/dx = -sin x"""
+        x = self.data
+        return _unary(math.cos(x), self, -math.sin(x), "cos")
+
     def sqrt(self) -> Value:
         """√x; d/dx = 1/(2√x) (x > 0)"""
         x = self.data

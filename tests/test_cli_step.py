@@ -181,10 +181,10 @@ def test_usage_errors(monkeypatch, capsys) -> None:
 
 def test_tour_is_dispatched_when_installed(monkeypatch, capsys) -> None:
     seen = []
-    fake = types.ModuleType("viz.tour")
-    fake.__spec__ = importlib.machinery.ModuleSpec("viz.tour", None)
+    fake = types.ModuleType("viz.app.tour")
+    fake.__spec__ = importlib.machinery.ModuleSpec("viz.app.tour", None)
     fake.main = lambda argv: seen.append(list(argv)) or 0
-    monkeypatch.setitem(sys.modules, "viz.tour", fake)
+    monkeypatch.setitem(sys.modules, "viz.app.tour", fake)
     assert cli.main(["tour", "--fast", "x"]) == 0
     assert seen == [["--fast", "x"]]
     assert "tour" in cli.build_parser().format_help()

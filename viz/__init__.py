@@ -11,8 +11,8 @@
 """
 from __future__ import annotations
 
-from viz.backends import ENV_VAR, RENDERERS, Renderer, available_renderers, find_renderer
-from viz.draw import DEFAULT_MAX_NODES, draw
+from viz.diagrams.backends import ENV_VAR, RENDERERS, Renderer, available_renderers, find_renderer
+from viz.diagrams.draw import DEFAULT_MAX_NODES, draw
 from viz.errors import (
     GraphTooLargeError,
     NotDrawableError,
@@ -22,13 +22,33 @@ from viz.errors import (
     UnsupportedFormatError,
     VizError,
 )
-from viz.network import draw_network
-from viz.render import Diagram, render_bytes, save, to_png, to_svg
+from viz.diagrams.network import draw_network
+from viz.diagrams.render import Diagram, render_bytes, save, to_png, to_svg
 
 # --- stepper exports ---
-from viz.expr import ExpressionError, build_graph, parse_number
-from viz.frames import frame, frame_svgs, save_animation, save_frames
-from viz.player import StepPlayer, save_steps_html, step_through, steps_html
-from viz.quiz import Feedback, Quiz, run_quiz, start_quiz
-from viz.steps import BackwardTrace, StepRecord, explain_steps, explain_steps_latex, print_steps, trace_backward
-from viz.worksheet import Worksheet, mlp_worksheet
+from viz.app.expr import ExpressionError, build_graph, parse_number
+from viz.stepping.frames import frame, frame_svgs, save_animation, save_frames
+from viz.stepping.player import StepPlayer, save_steps_html, step_through, steps_html
+from viz.stepping.quiz import Feedback, Quiz, run_quiz, start_quiz
+from viz.stepping.steps import BackwardTrace, StepRecord, explain_steps, explain_steps_latex, print_steps, trace_backward
+from viz.stepping.worksheet import Worksheet, mlp_worksheet
+
+# --- the flat names of before the subpackages: `import viz.steps`, `from viz.draw import draw` ---
+# viz/ is grouped by concern (diagrams/, stepping/, app/); each module keeps its old dotted name
+# as an alias of the same module object, so imports, monkeypatching and pickles that use it work.
+import sys as _sys
+from importlib import import_module as _import_module
+
+_FLAT_NAMES = {
+    "backends": "diagrams", "draw": "diagrams", "labels": "diagrams", "network": "diagrams",
+    "render": "diagrams", "style": "diagrams",
+    "steps": "stepping", "step_symbols": "stepping", "quiz": "stepping", "worksheet": "stepping",
+    "frames": "stepping", "player": "stepping", "player_graph": "stepping",
+    "cli": "app", "expr": "app", "tour": "app",
+}
+for _name, _group in _FLAT_NAMES.items():
+    _module = _import_module(f"viz.{_group}.{_name}")
+    _sys.modules.setdefault(f"viz.{_name}", _module)
+    if _name not in globals():  # viz.draw stays the function, as it always was
+        globals()[_name] = _module
+del _name, _group, _module

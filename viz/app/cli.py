@@ -3,7 +3,7 @@
     deltagrad step "tanh(x*w + b)" --at x=1 w=-2 b=0.5          walk the backward pass, one Enter a step
     deltagrad step "tanh(x*w + b)" --at x=1 w=-2 b=0.5 --quiz   type each gradient yourself
     deltagrad step "tanh(x*w + b)" --at x=1 w=-2 b=0.5 --html out.html   write the browser player
-    deltagrad tour ...                                          (when viz.tour is installed)
+    deltagrad tour ...                                          (when viz.app.tour is installed)
 
 Errors (bad expression, missing value, bad number) print one line naming the problem and a
 caret under the offending part, and exit with status 2.
@@ -19,8 +19,8 @@ import sys
 from typing import Callable, Sequence
 
 from engine import DeltagradError, Value, numerical_grad
-from viz.expr import FUNCTIONS, ExpressionError, build_graph, parse_expression, parse_number, variables
-from viz.steps import BackwardTrace, final_table, partial, trace_backward
+from viz.app.expr import FUNCTIONS, ExpressionError, build_graph, parse_expression, parse_number, variables
+from viz.stepping.steps import BackwardTrace, final_table, partial, trace_backward
 
 EXIT_ERROR = 2
 _STEP_OPTIONS = {"-h", "--help", "--at", "--quiz", "--ask", "--html", "--frames", "--animation", "--latex",
@@ -36,7 +36,7 @@ class UsageError(DeltagradError, ValueError):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: subcommands `step` (and `tour` when viz.tour exists)."""
+    """The argument parser: subcommands `step` (and `tour` when viz.app.tour exists)."""
     parser = argparse.ArgumentParser(
         prog="deltagrad", description="Step through backpropagation one chain-rule application at a time.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _tour_available() -> bool:
     try:
-        return importlib.util.find_spec("viz.tour") is not None
+        return importlib.util.find_spec("viz.app.tour") is not None
     except (ImportError, ValueError):
         return False
 
@@ -78,9 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _safe_output()
     if args and args[0] == "tour":
         if not _tour_available():
-            _error("the tour is not installed in this version of deltagrad (no viz.tour module)")
+            _error("the tour is not installed in this version of deltagrad (no viz.app.tour module)")
             return EXIT_ERROR
-        return int(importlib.import_module("viz.tour").main(args[1:]) or 0)
+        return int(importlib.import_module("viz.app.tour").main(args[1:]) or 0)
     if len(args) > 1 and args[0] == "step" and args[1].startswith("-") and args[1] not in _STEP_OPTIONS:
         args[1] = " " + args[1]  # "-x*w" is an expression, not an option
     parser = build_parser()
@@ -183,7 +183,7 @@ def run_step(ns: argparse.Namespace) -> int:
         write_outputs(root, ns, expression)
         return 0
     if ns.quiz:
-        from viz.quiz import Quiz, run_quiz
+        from viz.stepping.quiz import Quiz, run_quiz
 
         print(f"{expression} at {_values_text(leaves)}")
         run_quiz(Quiz(root, ask=ns.ask, tol=ns.tol, digits=ns.digits), read=_read_line, write=print)
@@ -198,8 +198,8 @@ def run_step(ns: argparse.Namespace) -> int:
 def write_outputs(root: Value, ns: argparse.Namespace, expression: str) -> None:
     """--html, --frames and --animation: write the files and say where they are."""
     from viz.errors import GraphTooLargeError, VizError
-    from viz.frames import save_animation, save_frames
-    from viz.player import save_steps_html
+    from viz.stepping.frames import save_animation, save_frames
+    from viz.stepping.player import save_steps_html
 
     trace = trace_backward(root, digits=ns.digits)
     try:

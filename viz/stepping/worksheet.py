@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from engine import Value
-from viz.steps import fmt_number
+from viz.stepping.steps import fmt_number
 
 # (3)-(6) hold to rounding: the engine adds the same products in a possibly different order.
 _REL_TOL = 1e-9

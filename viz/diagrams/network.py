@@ -11,11 +11,11 @@ import math
 from typing import Any, Optional
 
 from engine import Value
-from viz import style
+from viz.diagrams import style
 from viz.errors import GraphTooLargeError, NotDrawableError
-from viz.labels import subscript, superscript, weight_name
-from viz.render import Diagram, _looks_like_mlp
-from viz.style import esc
+from viz.diagrams.labels import subscript, superscript, weight_name
+from viz.diagrams.render import Diagram, _looks_like_mlp
+from viz.diagrams.style import esc
 
 DEFAULT_MAX_EDGES = 2000
 _LABEL_EDGES_UP_TO = 40  # more weights than this: numbers move to tooltips, colour and width stay

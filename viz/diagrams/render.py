@@ -11,7 +11,7 @@ from typing import Any, Union
 
 import graphviz
 
-from viz.backends import DEFAULT_TIMEOUT, find_renderer
+from viz.diagrams.backends import DEFAULT_TIMEOUT, find_renderer
 from viz.errors import NotDrawableError, OutputPathError, UnsupportedFormatError
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -72,11 +72,11 @@ def dot_source(obj: object) -> str:
     from engine import Value
 
     if type(obj) is Value:
-        from viz.draw import draw
+        from viz.diagrams.draw import draw
 
         return draw(obj).source
     if _looks_like_mlp(obj):
-        from viz.network import draw_network
+        from viz.diagrams.network import draw_network
 
         return draw_network(obj).source
     raise NotDrawableError(

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Iterator, Union
 
 from engine import Value
-from viz.draw import draw
+from viz.diagrams.draw import draw
 from viz.errors import OutputPathError, UnsupportedFormatError
-from viz.render import Diagram, to_png, to_svg
-from viz.steps import BackwardTrace, trace_backward
+from viz.diagrams.render import Diagram, to_png, to_svg
+from viz.stepping.steps import BackwardTrace, trace_backward
 
 PathLike = Union[str, "os.PathLike[str]"]
 ANIMATION_FORMATS = {".gif": "GIF", ".png": "PNG", ".apng": "PNG"}

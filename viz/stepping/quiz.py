@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from engine import Value
-from viz.expr import ExpressionError, parse_number
-from viz.steps import BackwardTrace, partial, trace_backward
+from viz.app.expr import ExpressionError, parse_number
+from viz.stepping.steps import BackwardTrace, partial, trace_backward
 
 ASK_MODES = ("node", "step")
 HELP = "type a number (0.25, -1/3 and 2*0.5 work), h for a hint, s to show the answer, q to quit"

@@ -13,11 +13,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any, Optional
 
-from viz import style
-from viz.draw import DEFAULT_FMT, draw, sum_line
-from viz.frames import _state
-from viz.render import to_svg
-from viz.steps import BackwardTrace
+from viz.diagrams import style
+from viz.diagrams.draw import DEFAULT_FMT, draw, sum_line
+from viz.stepping.frames import _state
+from viz.diagrams.render import to_svg
+from viz.stepping.steps import BackwardTrace
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"

@@ -13,11 +13,11 @@ from typing import Any, Collection, Optional
 from graphviz import nohtml
 
 from engine import Value, topo_order
-from viz import style
+from viz.diagrams import style
 from viz.errors import GraphTooLargeError, NotDrawableError
-from viz.labels import pretty_label
-from viz.render import Diagram, _looks_like_mlp
-from viz.style import esc
+from viz.diagrams.labels import pretty_label
+from viz.diagrams.render import Diagram, _looks_like_mlp
+from viz.diagrams.style import esc
 
 DEFAULT_MAX_NODES = 300
 DEFAULT_FMT = ".4g"

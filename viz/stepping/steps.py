@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from engine import Value, backward_steps, topo_order
-from viz.step_symbols import (  # noqa: F401  (fmt_number, latex_name, ... are re-exported)
+from viz.stepping.step_symbols import (  # noqa: F401  (fmt_number, latex_name, ... are re-exported)
     definition,
     factor,
     fmt_number,

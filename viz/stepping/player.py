@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any, Union
 
 from engine import Value
-from viz import style
+from viz.diagrams import style
 from viz.errors import OutputPathError
-from viz.frames import as_trace, frame_svgs
-from viz.player_graph import FIXED_OPTIONS, graph_data
-from viz.steps import BackwardTrace, fmt_number, partial
+from viz.stepping.frames import as_trace, frame_svgs
+from viz.stepping.player_graph import FIXED_OPTIONS, graph_data
+from viz.stepping.steps import BackwardTrace, fmt_number, partial
 
 PathLike = Union[str, "os.PathLike[str]"]
 MAX_STEPS = 1000  # about the edges of the largest graph viz.draw lays out (300 nodes); more is no tour
@@ -31,7 +31,7 @@ QUIZ_TOL = 1e-3  # the player's quiz accepts |answer − expected| ≤ QUIZ_TOL 
 
 
 def _template() -> str:
-    return resources.files("viz").joinpath("player.html").read_text(encoding="utf-8")
+    return resources.files("viz.stepping").joinpath("player.html").read_text(encoding="utf-8")
 
 
 def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The application: the `deltagrad` command, its expression parser and the tour."""

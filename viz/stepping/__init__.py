@@ -1,0 +1,1 @@
+"""Stepping through the backward pass: text and LaTeX, frames, the HTML player, the quiz, worksheets."""
