@@ -24,7 +24,7 @@ def _builder():
 
 def test_every_lecture_topic_has_a_notebook():
     numbers = sorted(p.name[:2] for p in STORED)
-    assert numbers == [f"{i:02d}" for i in range(1, 9)], numbers
+    assert len(numbers) >= 8 and numbers == [f"{i:02d}" for i in range(1, len(numbers) + 1)], numbers
     assert [p.stem for p in STORED] == [p.stem for p in SOURCES]
 
 
