@@ -18,11 +18,11 @@ from engine.errors import (
 )
 from engine.grad_mode import is_grad_enabled, no_grad
 from engine.gradcheck import analytic_grad, gradcheck, numerical_grad
-from engine.value import Value, as_value, dot, sum_values
+from engine.value import Value, as_value, dot, maximum, minimum, sum_values
 
 __all__ = [
     "Value", "Step", "backward_steps", "run_backward", "topo_order", "zero_grad", "no_grad",
     "is_grad_enabled", "numerical_grad", "analytic_grad", "gradcheck", "dot", "sum_values",
-    "as_value", "DeltagradError", "OpError", "DomainError", "DivisionByZero", "ValueOverflow",
-    "GradcheckError",
+    "maximum", "minimum", "as_value", "DeltagradError", "OpError", "DomainError", "DivisionByZero",
+    "ValueOverflow", "GradcheckError",
 ]

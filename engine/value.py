@@ -364,6 +364,31 @@ class Value:
         x = self.data
         return _unary(math.cos(x), self, -math.sin(x), "cos")
 
+    def leaky_relu(self, slope: Number = 0.01) -> Value:
+        """x if x > 0 else slope·x; d/dx = 1 if x > 0 else slope (slope at 0, as relu has 0 there)"""
+        x, local = self.data, _slope(slope)
+        if x > 0.0:
+            local = 1.0
+        return _unary(_finite(local * x, "leaky_relu", x), self, local, "leaky_relu")
+
+    def softplus(self) -> Value:
+        """ln(1 + eˣ); d/dx = σ(x) (stable: log1p(e^-|x|) + max(x, 0) never overflows)"""
+        x = self.data
+        e = math.exp(-abs(x))  # in (0, 1]; σ(x) below is sigmoid's stable form
+        s = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
+        return _unary(_finite(math.log1p(e) + (x if x > 0.0 else 0.0), "softplus", x), self, s, "softplus")
+
+    def clamp(self, low: Number | None = None, high: Number | None = None) -> Value:
+        """min(max(x, low), high); d/dx = 1 if low ≤ x ≤ high else 0 (1 at the bounds themselves)
+
+        None leaves that side unbounded. At a bound the gradient passes (as in PyTorch), the same
+        as minimum(maximum(x, low), high) gives with their first-argument tie rule.
+        """
+        lo, hi = _bounds(low, high)
+        x = _finite(self.data, "clamp", self.data)
+        inside = lo <= x <= hi
+        return _unary(x if inside else lo if x < lo else hi, self, 1.0 if inside else 0.0, "clamp")
+
     def sqrt(self) -> Value:
         """√x; d/dx = 1/(2√x) (x > 0)"""
         x = self.data
@@ -373,6 +398,64 @@ class Value:
             raise DomainError("sqrt", x, f"sqrt is undefined for the negative value {x!r}")
         r = math.sqrt(x)
         return _unary(r, self, 0.5 / r, "sqrt")
+
+    # ------------------------------------------------------------------ comparisons, by data
+    # For sorted() and built-in max()/min(), which return one of the Values themselves (no new
+    # node: the gradient reaches only the Value returned; ties go to the first, like maximum's).
+    # No __eq__/__hash__ by value: == stays identity, so Values stay usable as dict keys and sets.
+    def __lt__(self, other: Operand) -> bool:
+        """self.data < other (a Value's data or a number)"""
+        b = _compared(other)
+        return NotImplemented if b is None else self.data < b
+
+    def __le__(self, other: Operand) -> bool:
+        """self.data <= other (a Value's data or a number)"""
+        b = _compared(other)
+        return NotImplemented if b is None else self.data <= b
+
+    def __gt__(self, other: Operand) -> bool:
+        """self.data > other (a Value's data or a number)"""
+        b = _compared(other)
+        return NotImplemented if b is None else self.data > b
+
+    def __ge__(self, other: Operand) -> bool:
+        """self.data >= other (a Value's data or a number)"""
+        b = _compared(other)
+        return NotImplemented if b is None else self.data >= b
+
+    # ------------------------------------------------------------------ micrograd compatibility
+    # micrograd's private names, so the lecture's code (its trace/draw_dot cells, its manual walk)
+    # runs unchanged: read-only views of deltagrad's own data, kept thin on purpose (STYLE.md,
+    # "Wrong on purpose"). deltagrad's own code never uses them; there are no slots behind them.
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's parents: set(self.parents), so `a + a` has one (read-only)"""
+        return set(self.parents)
+
+    @_prev.setter
+    def _prev(self, _: object) -> None:
+        raise AttributeError("Value._prev is read-only: it is micrograd's view of `parents` as a set; "
+                             "rewire a node with v.parents = [...] (then v.local_grads = [...])")
+
+    @property
+    def _op(self) -> str:
+        """micrograd's op string: self.op, but '' for a constant, as for every leaf (read-only)"""
+        op = self.op
+        return "" if op == "const" else op
+
+    @_op.setter
+    def _op(self, _: object) -> None:
+        raise AttributeError("Value._op is read-only: it is micrograd's view of `op`; set v.op = '...'")
+
+    def _backward(self) -> None:  # a method; the module's `_backward` (engine.backward) is another name
+        """micrograd's one-node step: p.grad += ∂self/∂p · self.grad for each parent (none on a leaf)
+
+        The same local_grads and the same product backward() uses, added once per call (a fresh
+        graph's walk in reverse topological order gives backward()'s grads).
+        """
+        upstream = self.grad
+        for parent, local in zip(self.parents, self.local_grads):
+            parent.grad += local * upstream
 
 
 # ---------------------------------------------------------------------- helpers used by the ops
@@ -433,6 +516,62 @@ def _pow_values(base: Value, exponent: Value) -> Value:
     else:
         raise DomainError("**", a, f"a negative base ({a!r}) to a Value exponent has no real derivative")
     return _binary(out, base, exponent, d_base, d_exp, "**")
+
+
+# ---------------------------------------------------------------------- max, min and their checks
+def maximum(a: Operand, b: Operand) -> Value:
+    """max(a, b); ∂/∂a = 1 if a ≥ b else 0, ∂/∂b = 1 if b > a else 0 (a tie sends the gradient to a)"""
+    a, b = _as_operand(a, "max"), _as_operand(b, "max")
+    x, y = a.data, b.data
+    first = x >= y
+    return _binary(_finite(x if first else y, "max", x, y), a, b, 1.0 if first else 0.0, 0.0 if first else 1.0, "max")
+
+
+def minimum(a: Operand, b: Operand) -> Value:
+    """min(a, b); ∂/∂a = 1 if a ≤ b else 0, ∂/∂b = 1 if b < a else 0 (a tie sends the gradient to a)"""
+    a, b = _as_operand(a, "min"), _as_operand(b, "min")
+    x, y = a.data, b.data
+    first = x <= y
+    return _binary(_finite(x if first else y, "min", x, y), a, b, 1.0 if first else 0.0, 0.0 if first else 1.0, "min")
+
+
+def _finite(out: float, op: str, *operands: float) -> float:
+    """out, when it and the operands are finite; DomainError for a non-finite operand, else ValueOverflow."""
+    if math.isfinite(out) and all(map(math.isfinite, operands)):
+        return out
+    for x in operands:
+        if not math.isfinite(x):
+            raise DomainError(op, x, f"the operand {x!r} is not a finite number")
+    raise ValueOverflow(op, operands[0], f"{op} of {', '.join(map(repr, operands))} is too large for a float ({out!r})")
+
+
+def _slope(slope: object) -> float:
+    """leaky_relu's slope as a finite float."""
+    a = _to_float(slope, "leaky_relu")
+    if not math.isfinite(a):
+        raise DomainError("leaky_relu", a, f"the slope must be a finite number, got {a!r}")
+    return a
+
+
+def _bounds(low: object, high: object) -> tuple[float, float]:
+    """clamp's (low, high) as floats, None meaning unbounded; low ≤ high."""
+    lo = -math.inf if low is None else _to_float(low, "clamp")
+    hi = math.inf if high is None else _to_float(high, "clamp")
+    for name, bound, given in (("low", lo, low), ("high", hi, high)):
+        if given is not None and not math.isfinite(bound):
+            raise DomainError("clamp", bound, f"the {name} bound must be a finite number (or None), got {bound!r}")
+    if lo > hi:
+        raise DomainError("clamp", lo, f"the low bound {lo!r} is greater than the high bound {hi!r}")
+    return lo, hi
+
+
+def _compared(x: object) -> float | None:
+    """What a comparison compares: a Value's data or a real number (None: not comparable)."""
+    if type(x) is Value:
+        return x.data
+    if isinstance(x, numbers.Real):
+        return x  # type: ignore[return-value]
+    return None
 
 
 # ---------------------------------------------------------------------- n-ary ops

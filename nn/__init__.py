@@ -54,8 +54,8 @@ __all__ = [
 
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]
-    """`nn.equations` and `nn.errata` on first use (equations needs NumPy)."""
-    if name in ("equations", "errata"):
+    """`nn.equations`, `nn.errata` and `nn.micrograd` on first use (equations needs NumPy)."""
+    if name in ("equations", "errata", "micrograd"):
         import importlib
 
         return importlib.import_module(f"nn.{name}")

@@ -52,7 +52,8 @@ def test_ops_are_the_engines() -> None:
 
 @pytest.mark.parametrize("text, message, column, width", [
     ("tanh(x*q + b)", "no value for 'q': give it with --at q=<number>", 8, 1),
-    ("sin(x)", "unknown function 'sin' (allowed: tanh, exp, log, sigmoid, relu, sqrt, abs)", 1, 3),
+    ("cosh(x)", "unknown function 'cosh' (allowed: tanh, exp, log, sigmoid, relu, sqrt, abs, sin, cos, max, "
+                "min, leaky_relu, softplus, clamp)", 1, 4),
     ("x // 2", "'//' is not allowed (use /)", 3, 1),
     ("x ^ 2", "'^' is not allowed (use ** for powers)", 3, 1),
     ("x.data", "attribute access is not allowed", 1, 6),

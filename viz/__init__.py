@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from viz.diagrams.backends import ENV_VAR, RENDERERS, Renderer, available_renderers, find_renderer
 from viz.diagrams.draw import DEFAULT_MAX_NODES, draw
+from viz.diagrams.draw_dot import draw_dot
 from viz.errors import (
     GraphTooLargeError,
     NotDrawableError,

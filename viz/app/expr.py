@@ -1,8 +1,10 @@
 """A safe expression parser: "tanh(x*w + b)" -> a graph of Values (ast + a whitelist, never eval).
 
-Allowed: numbers, variables (given values), + - * / ** and unary -/+, and the functions
-tanh exp log sigmoid relu sqrt abs with one argument. Anything else is an ExpressionError that
-says what is wrong and where (character columns into the text).
+Allowed: numbers, variables (given values), + - * / ** and unary -/+, the functions
+tanh exp log sigmoid relu sqrt abs sin cos softplus with one argument, leaky_relu(x) or
+leaky_relu(x, slope), max(a, b), min(a, b) and clamp(x, low, high) (slope, low and high are
+numbers). Anything else is an ExpressionError that says what is wrong and where (character
+columns into the text).
 
     >>> root = build_graph("tanh(x*w + b)", {"x": 1, "w": -2, "b": 0.5})
     >>> round(root.data, 4)
@@ -14,11 +16,20 @@ import ast
 import math
 from typing import Callable, Mapping, Union
 
-from engine import DeltagradError, OpError, Value
+from engine import DeltagradError, OpError, Value, maximum, minimum
 
-FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+FUNCTIONS: dict[str, Callable[..., Value]] = {
     "tanh": Value.tanh, "exp": Value.exp, "log": Value.log, "sigmoid": Value.sigmoid,
     "relu": Value.relu, "sqrt": Value.sqrt, "abs": Value.__abs__,
+    "sin": Value.sin, "cos": Value.cos, "max": maximum, "min": minimum,
+    "leaky_relu": Value.leaky_relu, "softplus": Value.softplus, "clamp": Value.clamp,
+}
+# The functions of more than one argument: (fewest, most) arguments, an example, and what the
+# arguments after the first are when they must be numbers (a slope or bounds, not graph inputs).
+_ARGUMENTS: dict[str, tuple[int, int, str, str]] = {
+    "max": (2, 2, "max(a, b)", ""), "min": (2, 2, "min(a, b)", ""),
+    "leaky_relu": (1, 2, "leaky_relu(x) or leaky_relu(x, 0.1)", "the slope must be a number"),
+    "clamp": (3, 3, "clamp(x, 0, 1)", "the bounds low and high must be numbers"),
 }
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _NOT_ALLOWED_OPS = {
@@ -125,8 +136,11 @@ def _check_call(node: ast.Call, text: str) -> None:
         raise ExpressionError("only the functions " + ", ".join(FUNCTIONS) + " can be called", text, *_span(text, func))
     if func.id not in FUNCTIONS:
         raise ExpressionError(f"unknown function {func.id!r} (allowed: {', '.join(FUNCTIONS)})", text, *_span(text, func))
-    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        raise ExpressionError(f"{func.id}() takes exactly one argument, e.g. {func.id}(x)", text, *_span(text, node))
+    fewest, most, example, _ = _ARGUMENTS.get(func.id, (1, 1, f"{func.id}(x)", ""))
+    if node.keywords or not fewest <= len(node.args) <= most or any(isinstance(a, ast.Starred) for a in node.args):
+        count = "exactly one argument" if most == 1 else (
+            f"{fewest} arguments" if fewest == most else f"{fewest} or {most} arguments")
+        raise ExpressionError(f"{func.id}() takes {count}, e.g. {example}", text, *_span(text, node))
 
 
 def _operator_column(text: str, node: ast.BinOp) -> int:
@@ -211,6 +225,11 @@ def _apply(node: ast.AST, text: str, leaves: Mapping[str, Value], args: list) ->
             raise ExpressionError(f"no value for {node.id!r}: give it with --at {node.id}=<number> (given: {known})",
                                   text, *_span(text, node))
         return leaves[node.id]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and any(type(a) is Value for a in args[1:]):
+        fewest, most, example, numbers_only = _ARGUMENTS.get(node.func.id, (1, 1, "", ""))
+        if numbers_only:
+            raise ExpressionError(f"{node.func.id}(): {numbers_only}, not a variable, e.g. {example}",
+                                  text, *_span(text, node))
     try:
         if isinstance(node, ast.BinOp):
             return _binary(type(node.op), args[0], args[1])
@@ -219,8 +238,8 @@ def _apply(node: ast.AST, text: str, leaves: Mapping[str, Value], args: list) ->
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):  # _check rules this out
             raise ExpressionError("not allowed in an expression", text, *_span(text, node))
         arg = args[0]
-        out = FUNCTIONS[node.func.id](arg if type(arg) is Value else Value(arg))
-        return out if type(arg) is Value else out.data
+        out = FUNCTIONS[node.func.id](arg if type(arg) is Value else Value(arg), *args[1:])
+        return out if any(type(a) is Value for a in args) else out.data
     except (OpError, ZeroDivisionError, OverflowError, ValueError) as e:
         raise ExpressionError(str(e), text, *_span(text, node)) from None
 

@@ -126,7 +126,7 @@ def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: s
     colour = style.MUTED if muted else "black"
     g.node(f"op{k}", nohtml(label), id=f"op{k}", shape="ellipse" if len(label) > 2 else "circle",
            width="0.3", height="0.3", margin="0.02", fontsize="12", color=colour, fontcolor=colour,
-           tooltip=f"op {node.op}")
+           tooltip=nohtml(style.op_tooltip(node.op)))
     g.edge(f"op{k}", f"v{k}", id=f"op{k}_out", color=colour)
     for p, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
         j = index[parent]

@@ -45,6 +45,23 @@ def make_formatter(fmt: FormatSpec) -> Formatter:
     return lambda x: format(x, fmt)
 
 
+# The subgradient each piecewise-linear op chose at its kinks, shown in its op node's tooltip.
+_OP_NOTES = {
+    "relu": "local 1 if x > 0 else 0 (0 at x = 0)",
+    "leaky_relu": "local 1 if x > 0 else the slope (the slope at x = 0)",
+    "abs": "local sign(x) (0 at x = 0)",
+    "max": "local 1 for the larger input, 0 for the other; a tie sends the gradient to the first input",
+    "min": "local 1 for the smaller input, 0 for the other; a tie sends the gradient to the first input",
+    "clamp": "local 1 if low ≤ x ≤ high (bounds included) else 0",
+}
+
+
+def op_tooltip(op: str) -> str:
+    """The op node's tooltip: its name, and for a piecewise-linear op the local derivative at its kinks."""
+    note = _OP_NOTES.get(op)
+    return f"op {op}: {note}" if note else f"op {op}"
+
+
 def op_symbol(op: str) -> str:
     """How an op is printed in its node: × for *, xⁿ-style for powers, the name for functions."""
     if op in _OP_SYMBOLS:

@@ -156,7 +156,13 @@ def _expression(node: Value, p: list[str], latex: bool) -> str | None:
         return rf"\sigma({p[0]})" if latex else f"σ({p[0]})"
     if op == "sqrt":
         return rf"\sqrt{{{p[0]}}}" if latex else f"√{p[0]}"
-    if latex and op in ("exp", "log", "tanh"):
+    if op in ("max", "min"):
+        return rf"\{op}({p[0]}, {p[1]})" if latex else f"{op}({p[0]}, {p[1]})"
+    if op == "clamp":  # the bounds are not stored on the node: named, not valued
+        return rf"\operatorname{{clamp}}({p[0]}, \mathrm{{low}}, \mathrm{{high}})" if latex else f"clamp({p[0]}, low, high)"
+    if latex and op in ("leaky_relu", "softplus"):
+        return r"\operatorname{" + op.replace("_", r"\_") + "}(" + p[0] + ")"
+    if latex and op in ("exp", "log", "tanh", "sin", "cos"):
         return rf"\{op}({p[0]})"
     return f"{op}({p[0]})"
 
@@ -206,6 +212,20 @@ def local_formula(node: Value, position: int, out: str, p: Sequence[str], latex:
         return rf"\operatorname{{sign}}({p[0]})" if latex else f"sign({p[0]})"
     if op == "sqrt":
         return r"\frac{1}{2" + out + "}" if latex else f"1/(2·{out})"
+    if op in ("sin", "cos"):
+        other = {"sin": "cos", "cos": "sin"}[op]
+        sign = minus if op == "cos" else ""
+        return rf"{sign}\{other}({p[0]})" if latex else f"{sign}{other}({p[0]})"
+    if op in ("max", "min"):  # the tie goes to the first input: ≥/≤ for it, strict for the second
+        ge, gt = ((r"\ge", ">") if op == "max" else (r"\le", "<")) if latex else (("≥", ">") if op == "max" else ("≤", "<"))
+        tie = "" if latex or node.parents[0].data != node.parents[1].data else " (a tie: the first input takes it)"
+        return (f"[{p[0]} {ge} {p[1]}]" if i == 0 else f"[{p[1]} {gt} {p[0]}]") + tie
+    if op == "leaky_relu":
+        return rf"[{p[0]} > 0] + \mathrm{{slope}} \cdot [{p[0]} \le 0]" if latex else f"[{p[0]} > 0] + slope·[{p[0]} ≤ 0]"
+    if op == "softplus":
+        return rf"\sigma({p[0]})" if latex else f"σ({p[0]})"
+    if op == "clamp":
+        return rf"[\mathrm{{low}} \le {p[0]} \le \mathrm{{high}}]" if latex else f"[low ≤ {p[0]} ≤ high]"
     if op == "dot":
         n = len(p) // 2
         return p[i + n] if i < n else p[i - n] if i < 2 * n else "1"
