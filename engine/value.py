@@ -135,7 +135,7 @@ class Value:
     parent) read as tuples; a node keeps up to two of them in slots of its own (see _link).
     """
 
-    __slots__ = ("data", "grad", "op", "label", "_first", "_second", "_d_first", "_d_second")
+    __slots__ = ("data", "grad", "op", "label", "_first", "_second", "_d_first", "_d_second", "_grad_value")
     __array_ufunc__ = None  # numpy scalars defer to Value's reflected ops: np.float64(2) * v is a Value
 
     data: float
@@ -146,7 +146,8 @@ class Value:
     _first: Any  # None (a leaf), the one or first parent, or the parents tuple of 3+
     _second: Any  # None (at most one parent), the second parent, or _MANY
     _d_first: Any  # ∂self/∂first, or the local_grads tuple of 3+
-    _d_second: float  # ∂self/∂second
+    _d_second: float  # ∂self/∂second (a unary "**n" / "c**" node: the constant n or c, exactly)
+    _grad_value: Value  # unset until backward(create_graph=True): see grad_value
 
     def __init__(self, data: Number, label: str = "") -> None:
         """A leaf holding `data` (inputs, parameters); op results are built by `_unary`/`_binary`/`_nary`."""
@@ -214,14 +215,40 @@ class Value:
         return self._first is None
 
     # ------------------------------------------------------------------ graph utilities
-    def backward(self, seed: float = 1.0) -> None:
+    def backward(self, seed: float = 1.0, create_graph: bool = False) -> None:
         """Chain rule from this root: sets self.grad = seed, every non-leaf grad afresh,
         and *adds* into leaves (so repeated calls accumulate into parameters).
 
         Calling it twice on one graph doubles the leaves' grads but not the intermediates'.
         Zero the leaves (`Module.zero_grad()` or `engine.zero_grad`) between steps.
+        create_graph=True also leaves each node's gradient as a Value in `grad_value`
+        (a graph of its own, differentiable again; engine.higher.backward_graph).
         """
+        if create_graph:
+            from engine.higher import backward_graph
+
+            return backward_graph(self, seed)
         _backward.run_backward(self, seed)
+
+    @property
+    def grad_value(self) -> Value | None:
+        """∂root/∂self as a Value after root.backward(create_graph=True) (None before): the same
+        number as `grad`, as a node whose graph can be differentiated again.
+
+        It refers back into the graph it differentiates (a reference cycle: that graph is then
+        freed by the cyclic collector, or at once after `v.grad_value = None`).
+        """
+        return getattr(self, "_grad_value", None)
+
+    @grad_value.setter
+    def grad_value(self, value: Value | None) -> None:
+        if value is not None and type(value) is not Value:
+            raise TypeError(f"grad_value: expected a Value or None, got {type(value).__name__} {value!r:.60}")
+        if value is None:
+            if hasattr(self, "_grad_value"):
+                del self._grad_value
+        else:
+            self._grad_value = value
 
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
@@ -296,7 +323,9 @@ class Value:
             local = 2.0 * a
         else:
             local = n * _power_derivative_base(a, n)
-        return _unary(out, self, local, f"**{n:g}")
+        node = _unary(out, self, local, f"**{n:g}")
+        node._d_second = n  # the exponent, exactly (the op string rounds it): read by engine.rules
+        return node
 
     def __rpow__(self, base: Number) -> Value:
         """c ** a for a number c; ∂/∂a = cᵃ·ln c"""
@@ -309,7 +338,9 @@ class Value:
             local = 0.0  # 0 ** a is flat (0 for a > 0)
         else:
             raise DomainError("**", c, f"a negative base ({c!r}) to a Value exponent has no real derivative")
-        return _unary(out, self, local, f"{c:g}**")
+        node = _unary(out, self, local, f"{c:g}**")
+        node._d_second = c  # the base, exactly (the op string rounds it): read by engine.rules
+        return node
 
     # ------------------------------------------------------------------ unary functions
     def exp(self) -> Value:
