@@ -20,7 +20,7 @@ from engine.grad_mode import is_grad_enabled, no_grad
 from engine.gradcheck import analytic_grad, gradcheck, numerical_grad
 from engine.value import Value, as_value, dot, sum_values
 from engine.errors import NoDerivativeRule, StaleLocalGrads
-from engine.higher import backward_graph, built_by_backward, grad, hessian, hvp, nth_derivative
+from engine.higher import backward_graph, built_by_backward, clear_grad_values, grad, hessian, hvp, nth_derivative
 from engine.forward import jacobian, jacobian_cost, jvp
 
 __all__ = [
@@ -29,6 +29,6 @@ __all__ = [
     "as_value", "DeltagradError", "OpError", "DomainError", "DivisionByZero", "ValueOverflow",
     "GradcheckError",
     # higher-order gradients and forward mode (engine/rules.py, higher.py, forward.py, sweeps.py)
-    "grad", "backward_graph", "built_by_backward", "hessian", "hvp", "nth_derivative", "jvp",
+    "grad", "backward_graph", "built_by_backward", "clear_grad_values", "hessian", "hvp", "nth_derivative", "jvp",
     "jacobian", "jacobian_cost", "NoDerivativeRule", "StaleLocalGrads",
 ]

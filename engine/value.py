@@ -135,7 +135,7 @@ class Value:
     parent) read as tuples; a node keeps up to two of them in slots of its own (see _link).
     """
 
-    __slots__ = ("data", "grad", "op", "label", "_first", "_second", "_d_first", "_d_second", "_grad_value")
+    __slots__ = ("data", "grad", "op", "label", "_first", "_second", "_d_first", "_d_second")
     __array_ufunc__ = None  # numpy scalars defer to Value's reflected ops: np.float64(2) * v is a Value
 
     data: float
@@ -147,7 +147,6 @@ class Value:
     _second: Any  # None (at most one parent), the second parent, or _MANY
     _d_first: Any  # ∂self/∂first, or the local_grads tuple of 3+
     _d_second: float  # ∂self/∂second (a unary "**n" / "c**" node: the constant n or c, exactly)
-    _grad_value: Value  # unset until backward(create_graph=True): see grad_value
 
     def __init__(self, data: Number, label: str = "") -> None:
         """A leaf holding `data` (inputs, parameters); op results are built by `_unary`/`_binary`/`_nary`."""
@@ -235,20 +234,18 @@ class Value:
         """∂root/∂self as a Value after root.backward(create_graph=True) (None before): the same
         number as `grad`, as a node whose graph can be differentiated again.
 
-        It refers back into the graph it differentiates (a reference cycle: that graph is then
-        freed by the cyclic collector, or at once after `v.grad_value = None`).
+        Kept in a side table of the most recent create_graph pass (engine.higher), not on the
+        node: a slot would cost every node 8 bytes; `engine.clear_grad_values()` lets it go.
         """
-        return getattr(self, "_grad_value", None)
+        from engine.higher import grad_value_of
+
+        return grad_value_of(self)
 
     @grad_value.setter
     def grad_value(self, value: Value | None) -> None:
-        if value is not None and type(value) is not Value:
-            raise TypeError(f"grad_value: expected a Value or None, got {type(value).__name__} {value!r:.60}")
-        if value is None:
-            if hasattr(self, "_grad_value"):
-                del self._grad_value
-        else:
-            self._grad_value = value
+        from engine.higher import set_grad_value
+
+        set_grad_value(self, value)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""

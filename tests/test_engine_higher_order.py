@@ -156,6 +156,30 @@ def test_backward_create_graph_leaves_grad_value_equal_to_grad_and_differentiabl
     assert x.grad_value is None
 
 
+def test_backward_create_graph_is_freed_by_reference_counting_once_its_grad_values_are_cleared():
+    from engine import clear_grad_values
+
+    was = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        x, y = Value(0.3, "x"), Value(-1.2, "y")
+        h = x
+        for _ in range(100):
+            h = (h * y + x).tanh()
+        h.backward(create_graph=True)
+        assert math.isclose(x.grad_value.data, x.grad, rel_tol=1e-12)
+        (x * y).backward(create_graph=True)  # replaces the table: h's inner nodes have none now
+        assert h.parents[0].grad_value is None and x.grad_value is not None
+        clear_grad_values()
+        assert x.grad_value is None
+        del h
+        assert gc.collect() == 0  # no cycle was ever made
+    finally:
+        if was:
+            gc.enable()
+
+
 def test_backward_default_has_no_grad_value():
     x = Value(2.0)
     (x * x).backward()
