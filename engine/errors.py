@@ -35,3 +35,11 @@ class GradcheckError(DeltagradError, ValueError):
         self.index = index
         self.analytic = analytic
         self.numeric = numeric
+
+
+class NoDerivativeRule(OpError, NotImplementedError):
+    """create_graph met an op with no rule in engine.rules (a hand-wired custom op); `.op` names it."""
+
+
+class StaleLocalGrads(OpError, ValueError):
+    """A node's stored local_grads disagree with its op's rule (set by hand, or data changed since)."""

@@ -146,7 +146,7 @@ class Value:
     _first: Any  # None (a leaf), the one or first parent, or the parents tuple of 3+
     _second: Any  # None (at most one parent), the second parent, or _MANY
     _d_first: Any  # ∂self/∂first, or the local_grads tuple of 3+
-    _d_second: float  # ∂self/∂second
+    _d_second: float  # ∂self/∂second (a unary "**n" / "c**" node: the constant n or c, exactly)
 
     def __init__(self, data: Number, label: str = "") -> None:
         """A leaf holding `data` (inputs, parameters); op results are built by `_unary`/`_binary`/`_nary`."""
@@ -214,14 +214,38 @@ class Value:
         return self._first is None
 
     # ------------------------------------------------------------------ graph utilities
-    def backward(self, seed: float = 1.0) -> None:
+    def backward(self, seed: float = 1.0, create_graph: bool = False) -> None:
         """Chain rule from this root: sets self.grad = seed, every non-leaf grad afresh,
         and *adds* into leaves (so repeated calls accumulate into parameters).
 
         Calling it twice on one graph doubles the leaves' grads but not the intermediates'.
         Zero the leaves (`Module.zero_grad()` or `engine.zero_grad`) between steps.
+        create_graph=True also leaves each node's gradient as a Value in `grad_value`
+        (a graph of its own, differentiable again; engine.higher.backward_graph).
         """
+        if create_graph:
+            from engine.higher import backward_graph
+
+            return backward_graph(self, seed)
         _backward.run_backward(self, seed)
+
+    @property
+    def grad_value(self) -> Value | None:
+        """∂root/∂self as a Value after root.backward(create_graph=True) (None before): the same
+        number as `grad`, as a node whose graph can be differentiated again.
+
+        Kept in a side table of the most recent create_graph pass (engine.higher), not on the
+        node: a slot would cost every node 8 bytes; `engine.clear_grad_values()` lets it go.
+        """
+        from engine.higher import grad_value_of
+
+        return grad_value_of(self)
+
+    @grad_value.setter
+    def grad_value(self, value: Value | None) -> None:
+        from engine.higher import set_grad_value
+
+        set_grad_value(self, value)
 
     def detach(self) -> Value:
         """A new leaf with the same data and label: gradients stop here."""
@@ -296,7 +320,9 @@ class Value:
             local = 2.0 * a
         else:
             local = n * _power_derivative_base(a, n)
-        return _unary(out, self, local, f"**{n:g}")
+        node = _unary(out, self, local, f"**{n:g}")
+        node._d_second = n  # the exponent, exactly (the op string rounds it): read by engine.rules
+        return node
 
     def __rpow__(self, base: Number) -> Value:
         """c ** a for a number c; ∂/∂a = cᵃ·ln c"""
@@ -309,7 +335,9 @@ class Value:
             local = 0.0  # 0 ** a is flat (0 for a > 0)
         else:
             raise DomainError("**", c, f"a negative base ({c!r}) to a Value exponent has no real derivative")
-        return _unary(out, self, local, f"{c:g}**")
+        node = _unary(out, self, local, f"{c:g}**")
+        node._d_second = c  # the base, exactly (the op string rounds it): read by engine.rules
+        return node
 
     # ------------------------------------------------------------------ unary functions
     def exp(self) -> Value:

@@ -34,6 +34,9 @@ from viz.stepping.quiz import Feedback, Quiz, run_quiz, start_quiz
 from viz.stepping.steps import BackwardTrace, StepRecord, explain_steps, explain_steps_latex, print_steps, trace_backward
 from viz.stepping.worksheet import Worksheet, mlp_worksheet
 
+# --- evaluation traces (forward primal, forward tangent, reverse adjoint) ---
+from viz.traces.evaluation import EvaluationTrace, evaluation_trace
+
 # --- the flat names of before the subpackages: `import viz.steps`, `from viz.draw import draw` ---
 # viz/ is grouped by concern (diagrams/, stepping/, app/); each module keeps its old dotted name
 # as an alias of the same module object, so imports, monkeypatching and pickles that use it work.

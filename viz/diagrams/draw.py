@@ -12,7 +12,7 @@ from typing import Any, Collection, Optional
 
 from graphviz import nohtml
 
-from engine import Value, topo_order
+from engine import Value, built_by_backward, topo_order
 from viz.diagrams import style
 from viz.errors import GraphTooLargeError, NotDrawableError
 from viz.diagrams.labels import pretty_label
@@ -23,6 +23,7 @@ DEFAULT_MAX_NODES = 300
 DEFAULT_FMT = ".4g"
 RANKDIRS = ("LR", "TB", "RL", "BT")
 _MAX_SUM_TERMS = 4  # a fan-out sum longer than this is abbreviated
+BUILT_FILL, BUILT_COLOUR = "#fdd9b5", "#e6550d"  # nodes built by backward(create_graph=True)
 
 
 def draw(
@@ -76,6 +77,7 @@ def draw(
     preacts = _preactivations(order, model)
     scale = style.grad_scale([v.grad for v in order if v.op != "const"]) if colour_scale is None else colour_scale
     terms = _terms(order, index, hidden, state) if show_grad else {}
+    built = {k for k, v in enumerate(order) if built_by_backward(v)}  # create_graph's nodes ("∇…")
 
     g = Diagram(name="deltagrad")
     g.attr(rankdir=rankdir, fontname=style.FONT, nodesep="0.25", ranksep="0.45")
@@ -89,17 +91,18 @@ def draw(
         muted = k in state.pending
         if node.op == "const":
             g.node(f"v{k}", nohtml(number(node.data)), id=f"v{k}", shape="box", style="rounded", height="0.25",
-                   fontsize="10", color=style.MUTED if muted else "#606060",
+                   fontsize="10", color=style.MUTED if muted else BUILT_COLOUR if k in built else "#606060",
                    fontcolor=style.MUTED if muted else "black", tooltip=nohtml(f"constant {number(node.data)}"))
         else:
             name = pretty_label(node.label) if node.label else f"t{k}"
             g.node(f"v{k}", _record(node, name, k, number, show_grad, scale, muted, k in state.complete,
-                                    k in preacts, terms.get(k)),
+                                    k in preacts, terms.get(k), built=k in built),
                    id=f"v{k}", shape="plain", tooltip=nohtml(_tooltip(node, name, number, k in preacts, show_grad)))
         if node.parents:
             _draw_op(g, node, k, index, hidden, number, muted, show_grad, state)
-    if legend and show_grad:
-        g.node("legend", _legend(scale, number, bool(preacts), state, any(len(t) > 1 for t in terms.values())),
+    if legend and (show_grad or built):
+        g.node("legend", _legend(scale, number, bool(preacts), state, any(len(t) > 1 for t in terms.values()),
+                                 bool(built)),
                id="legend", shape="plain", fontsize="9")
     return g
 
@@ -148,10 +151,12 @@ def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: s
 
 
 def _record(node: Value, name: str, k: int, number: style.Formatter, show_grad: bool, scale: float,
-            muted: bool, complete: bool, preact: bool, terms: Optional[list[float]]) -> str:
+            muted: bool, complete: bool, preact: bool, terms: Optional[list[float]], built: bool = False) -> str:
     """The micrograd-style record { label | data | grad } as an HTML-like table."""
     font = (f'<font color="{style.MUTED}">', "</font>") if muted else ("", "")
     name_bg = ' bgcolor="#e7d4e8"' if preact and not muted else ""
+    if built and not muted:
+        name_bg = f' bgcolor="{BUILT_FILL}"'
     cells = [f"<td{name_bg}><b>{font[0]}{esc(name)}{font[1]}</b></td>",
              f"<td>{font[0]}data {esc(number(node.data))}{font[1]}</td>"]
     if show_grad:
@@ -215,8 +220,11 @@ def _preactivations(order: list[Value], model: Any) -> set[int]:
     return {k for k, v in enumerate(order) if v in zs or v.label.startswith("z")}
 
 
-def _legend(scale: float, number: style.Formatter, preacts: bool, state: _State, sums: bool) -> str:
+def _legend(scale: float, number: style.Formatter, preacts: bool, state: _State, sums: bool,
+            built: bool = False) -> str:
     notes = ["edge: local = ∂out/∂in", "signal = local × grad(out), passed back along the edge"]
+    if built:
+        notes.append("orange ∇ name: built by the backward pass (create_graph=True)")
     if sums:
         notes.append("several signals into one node: its grad is their sum")
     if preacts:

@@ -1,0 +1,1 @@
+"""Evaluation traces: the Wengert list of a graph, with forward tangents and reverse adjoints."""
