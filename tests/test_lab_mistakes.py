@@ -60,6 +60,16 @@ def test_no_topo_on_a_reused_intermediate_passes_it_on_twice():
     assert c.first.node is x
 
 
+def test_no_topo_on_the_micrograd_threads_example():
+    a = Value(1.0, "a")
+    b = a + a
+    c = b + b  # karpathy/micrograd#64: the recursion visits b twice
+    comparison = viz.compare_backward(c, "no_topo")
+    # right: ∂c/∂b = 2, ∂c/∂a = 2 · 2 = 4. Recursion: c passes 1 to b twice (b = 2), then b is visited once
+    # per edge from c: each visit passes 2 to a along both edges, 2 · 2 · 2 = 8
+    assert comparison.right[a] == 4.0 and comparison.wrong[a] == 8.0
+
+
 def test_preorder_passes_a_gradient_on_before_it_is_complete():
     x = Value(3.0, "x")
     u = x * x
@@ -127,8 +137,16 @@ def test_no_difference_on_a_tree_says_so_and_how_to_expose_it():
     c = viz.compare_backward(L, "overwrite")
     assert c.first is None and all(c.right[v] == c.wrong[v] for v in c.right)
     text = str(c)
-    assert "no difference here" in text and "x*x" in text
+    assert "no difference here" in text and "x in place of w in t2 = x · w" in text
     assert "no difference" in c.latex()
+    x2, b2 = Value(1.0, "x"), Value(0.5, "b")  # the suggested change does expose it
+    exposed = (x2 * x2 + b2).tanh()
+    assert viz.compare_backward(exposed, "overwrite").first is not None
+    assert viz.compare_backward(exposed, "set_parents").first is not None
+    plain = Value(2.0, "x") * Value(3.0, "y")
+    assert viz.compare_backward(plain, "local_only").first is None
+    assert "multiply the whole expression by 2" in str(viz.compare_backward(plain, "local_only"))
+    assert viz.compare_backward(plain * 2, "local_only").first is not None
     for name in ("no_topo", "preorder", "set_parents"):
         assert viz.compare_backward(L, name).first is None
 

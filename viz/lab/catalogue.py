@@ -50,8 +50,9 @@ _CATALOGUE = [
         "A value that feeds several consumers influences the loss along every one of them, and the multivariable "
         "chain rule adds those influences: ∂L/∂x = Σ over x's consumers n of ∂L/∂n · ∂n/∂x. Overwriting keeps one "
         "term of that sum. On a tree (every value used once) it changes nothing, which is why it survives small tests.",
-        "micrograd's issue tracker, where threads about `=` for `+=` in `_backward` and about gradients that "
-        "accumulate return again and again; STYLE.md's 'Avoid' list (backward that overwrites).",
+        "micrograd's lecture itself (the nn-zero-to-hero notebook notes 'in the video I incorrectly used = instead "
+        "of +=', karpathy/nn-zero-to-hero#52) and the threads on micrograd's tracker about gradients that "
+        "accumulate; STYLE.md's 'Avoid' list (backward that overwrites).",
         "p.grad = local * n.grad", "p.grad += local * n.grad",
         "use a value twice, so that its gradient is a sum: x*x instead of x*y, or x*3 + x",
         "the {count} contributions into {node} overwrite each other instead of adding up",
@@ -64,8 +65,10 @@ _CATALOGUE = [
         "contributions). Revisiting a non-leaf node reached along two paths passes its gradient on twice, and the "
         "second time it has grown, so everything below it is counted too often; on deep shared graphs the number "
         "of visits grows exponentially. A topological order visits each node once, after all its consumers.",
-        "micrograd's issue tracker: the recurring question why backward() builds a topological sort instead of "
-        "plain recursion, answered there that recursion does not work once a non-leaf value is reused.",
+        "micrograd's issue tracker, where the question why backward() sorts topologically instead of recursing "
+        "returns again and again (karpathy/micrograd#21, #23, #64, #68, #91, #96); on #64 the author answers that "
+        "the recursion 'doesn't actually work' when a non-leaf value is re-used, and the thread's example "
+        "b = a + a; c = b + b gives ∂c/∂a = 8 instead of 4.",
         "for p in v.parents: back(p)   # every time", "for v in reversed(topo_order(root)): ...   # once each",
         "reuse an intermediate value, not just an input: u = x*x; L = u*3 + u (in Python; in a deltagrad "
         "expression every occurrence is a new node, so only inputs are shared)",
@@ -79,7 +82,8 @@ _CATALOGUE = [
         "A node's gradient is complete only after every consumer has added its term; passing it on earlier sends a "
         "partial sum downstream, and the terms that arrive later never reach the inputs. Reverse topological order "
         "is exactly the order in which every node is visited after all its consumers.",
-        "micrograd's issue tracker (the same threads as no_topo: a visited set alone does not fix the recursion).",
+        "micrograd's issue tracker (karpathy/micrograd#96 and #91: a visited set alone does not fix the recursion; "
+        "only visiting a node after all its consumers does).",
         "visit v before all its consumers", "visit v after all its consumers (reverse topological order)",
         "reuse an intermediate value and use it first where it is needed last: u = x*x; L = u + u*3 (in Python)",
         "a value passes its gradient on before all its consumers have added their contributions (depth-first "
@@ -103,8 +107,8 @@ _CATALOGUE = [
         "Gradients accumulate by design (that is how a mini-batch gradient is summed), so each backward pass adds "
         "its result to whatever the leaves already hold; the previous pass's gradient has to be zeroed first "
         "(model.zero_grad(), engine.zero_grad).",
-        "micrograd's issue tracker (gradients that accumulate across calls; forgetting zero_grad in the training "
-        "loop); the README section 'backward() accumulates into leaves'.",
+        "micrograd's issue tracker (karpathy/micrograd#102: calling backward() twice gives the wrong grad, "
+        "backward() is not idempotent); the README section 'backward() accumulates into leaves'.",
         "loss.backward(); loss.backward()", "model.zero_grad(); loss.backward()",
         "make some input's gradient non-zero (here every input's gradient is 0, and 2 × 0 = 0)",
         "backward runs twice without zeroing the gradients in between, so {node}'s gradient doubles",

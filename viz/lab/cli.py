@@ -169,7 +169,7 @@ def mistakes_table(root: Value, digits: int = 4) -> list[str]:
             continue
         f = c.first
         if f is None:
-            lines.append(f"{name:<{width}}  {'no':<18}  no difference here; to expose it, {c.mistake.expose}")
+            lines.append(f"{name:<{width}}  {'no':<18}  no difference here; to expose it, {c.suggestion()}")
             continue
         where = f"step {f.step + 1} of {len(c.steps)}" if f.edge is not None else "the start"
         changed = len(c.changed())

@@ -16,7 +16,7 @@ from engine import Value
 from viz.errors import LabError, LabTypeError
 from viz.lab import mistakes, network
 from viz.lab.catalogue import GRAPH_MISTAKES, MISTAKES, NETWORK_MISTAKES, Mistake
-from viz.stepping.step_symbols import fmt_number, latex_name, latex_partial, node_names, partial
+from viz.stepping.step_symbols import definition, fmt_number, latex_name, latex_partial, node_names, partial
 
 REL_TOL = 1e-9  # two passes agree on a number when they differ by at most this × max(1, |it|) (rounding only)
 
@@ -121,7 +121,7 @@ class Comparison:
         m, L = self.mistake, self.label(self.root)
         if self.first is None:
             return (f"{m.name}: {m.title}. It makes no difference here: both passes give every gradient the same value. "
-                    f"To expose it, {m.expose}.")
+                    f"To expose it, {self.suggestion()}.")
         f, n = self.first, self.label(self.first.node)
         where = (f"at step {f.step + 1} of {len(self.steps)}, "
                  f"{partial(L, n)} += {partial(L, self.label(f.edge[0]))} · {partial(self.label(f.edge[0]), n)}"
@@ -131,6 +131,22 @@ class Comparison:
         return (f"{m.name}: {m.title}. It first goes wrong {where}: {partial(L, n)} comes out "
                 f"{fmt_number(f.wrong)} instead of {fmt_number(f.right)}{tail}. "
                 f"It is what you get if {m.if_clause(n, self._terms(f.node))}. {m.why}")
+
+    def suggestion(self) -> str:
+        """The smallest change to this expression that would expose the mistake (the catalogue's advice
+        when there is nothing specific to say)."""
+        name = self.mistake.name
+        if name in ("overwrite", "set_parents"):
+            for node in reversed(self.order):  # an op on two different inputs: make them one
+                ps = node.parents
+                if len(ps) == 2 and ps[0] is not ps[1] and not ps[0].parents and ps[0].op != "const" \
+                        and not ps[1].parents and ps[1].op != "const":
+                    p, q = self.label(ps[0]), self.label(ps[1])
+                    return (f"use one value twice in the same op: {p} in place of {q} in "
+                            f"{definition(node, self.label(node), [p, q])} (then {p}'s gradient is a sum)")
+        if name == "local_only" and self.root.parents:
+            return f"multiply the whole expression by 2 (2·{self.label(self.root)}: then every step below the root has an upstream gradient other than 1)"
+        return self.mistake.expose
 
     def __repr__(self) -> str:
         return f"<Comparison {self.name}: {'no difference here' if self.first is None else 'differs'}>"
@@ -142,7 +158,7 @@ class Comparison:
         """The verdict as LaTeX (math-mode fragments inside text)."""
         m, L = self.mistake, latex_name(self.label(self.root))
         if self.first is None:
-            return rf"\text{{{m.name}: no difference here; to expose it, {_tex_text(m.expose)}.}}"
+            return rf"\text{{{m.name}: no difference here; to expose it, {_tex_text(self.suggestion())}.}}"
         f = self.first
         n = latex_name(self.label(f.node))
         step = rf"\text{{step {f.step + 1}}}" if f.edge is not None else r"\text{the start}"
