@@ -197,7 +197,8 @@ def compare_backward(root: Value, mistake: str) -> Comparison:
         raise LabTypeError(f"compare_backward: expected a Value (the root of a graph), got "
                            f"{type(root).__name__} {root!r:.60}; for a network use viz.compare_network(mlp, x, y, mistake)")
     m = get_mistake(mistake, "graph", "compare_backward")
-    return Comparison(root, m, mistakes.right(root), mistakes.GRAPH_PASSES[m.name](root))
+    wrong = mistakes.GRAPH_PASSES[m.name](root)  # first: no_topo's refusal comes before any other work
+    return Comparison(root, m, mistakes.right(root), wrong)
 
 
 # ---------------------------------------------------------------------------- network level
