@@ -37,6 +37,10 @@ from viz.stepping.worksheet import Worksheet, mlp_worksheet
 # --- evaluation traces (forward primal, forward tangent, reverse adjoint) ---
 from viz.traces.evaluation import EvaluationTrace, evaluation_trace
 
+# --- misconception lab (viz/lab) ---
+from viz.errors import LabError, LabTypeError
+from viz.lab import MISTAKES, compare_backward, compare_network, diagnose, diagnose_network, perceptron_demo
+
 # --- the flat names of before the subpackages: `import viz.steps`, `from viz.draw import draw` ---
 # viz/ is grouped by concern (diagrams/, stepping/, app/); each module keeps its old dotted name
 # as an alias of the same module object, so imports, monkeypatching and pickles that use it work.
