@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     step.add_argument("--all", "--no-pause", dest="all", action="store_true",
                       help="print every step at once, without waiting for Enter")
     step.add_argument("--digits", type=int, default=4, help="decimals shown (default 4)")
+    from viz.exercises.cli import add_subcommands as _add_exercise_commands  # exercise, check, check-op
+
+    _add_exercise_commands(sub)
     if _tour_available():
         sub.add_parser("tour", help="a guided tour of deltagrad (its own options follow)", add_help=False)
     return parser
@@ -81,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _error("the tour is not installed in this version of deltagrad (no viz.app.tour module)")
             return EXIT_ERROR
         return int(importlib.import_module("viz.app.tour").main(args[1:]) or 0)
+    if args and args[0] in ("exercise", "check", "check-op"):  # viz/exercises/cli.py
+        return importlib.import_module("viz.exercises.cli").main(args)
     if len(args) > 1 and args[0] == "step" and args[1].startswith("-") and args[1] not in _STEP_OPTIONS:
         args[1] = " " + args[1]  # "-x*w" is an expression, not an option
     parser = build_parser()
