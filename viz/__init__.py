@@ -33,6 +33,10 @@ from viz.stepping.quiz import Feedback, Quiz, run_quiz, start_quiz
 from viz.stepping.steps import BackwardTrace, StepRecord, explain_steps, explain_steps_latex, print_steps, trace_backward
 from viz.stepping.worksheet import Worksheet, mlp_worksheet
 
+# --- misconception lab (viz/lab) ---
+from viz.errors import LabError, LabTypeError
+from viz.lab import MISTAKES, compare_backward, compare_network, diagnose, diagnose_network, perceptron_demo
+
 # --- the flat names of before the subpackages: `import viz.steps`, `from viz.draw import draw` ---
 # viz/ is grouped by concern (diagrams/, stepping/, app/); each module keeps its old dotted name
 # as an alias of the same module object, so imports, monkeypatching and pickles that use it work.

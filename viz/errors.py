@@ -35,3 +35,13 @@ class RenderError(VizError, RuntimeError):
 
 class OutputPathError(VizError, OSError):
     """The output file cannot be written (missing directory, no permission, a directory)."""
+
+
+# --- misconception lab (viz/lab) ---
+class LabError(VizError, ValueError):
+    """A misconception-lab request that cannot be met: an unknown mistake, a mistake of the other
+    form (graph vs. network), a node outside the graph, a walk that would not end in time."""
+
+
+class LabTypeError(VizError, TypeError):
+    """A misconception-lab argument of the wrong type (an answer that is not a number, a root that is not a Value)."""

@@ -24,7 +24,7 @@ from viz.stepping.steps import BackwardTrace, final_table, partial, trace_backwa
 
 EXIT_ERROR = 2
 _STEP_OPTIONS = {"-h", "--help", "--at", "--quiz", "--ask", "--html", "--frames", "--animation", "--latex",
-                 "--all", "--no-pause", "--digits", "--tol"}
+                 "--all", "--no-pause", "--digits", "--tol", "--mistake"}
 
 
 class UsageError(DeltagradError, ValueError):
@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     step.add_argument("--all", "--no-pause", dest="all", action="store_true",
                       help="print every step at once, without waiting for Enter")
     step.add_argument("--digits", type=int, default=4, help="decimals shown (default 4)")
+    step.add_argument("--mistake", metavar="NAME", help="walk a wrong backward pass beside the right one "
+                      "(see `deltagrad mistakes`)")  # misconception lab (viz/lab/cli.py)
+    sub.add_parser("mistakes", help="run every misconception-lab mistake on an expression", add_help=False)
     from viz.exercises.cli import add_subcommands as _add_exercise_commands  # exercise, check, check-op
 
     _add_exercise_commands(sub)
@@ -84,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _error("the tour is not installed in this version of deltagrad (no viz.app.tour module)")
             return EXIT_ERROR
         return int(importlib.import_module("viz.app.tour").main(args[1:]) or 0)
+    if args and args[0] == "mistakes":  # misconception lab (viz/lab/cli.py)
+        return importlib.import_module("viz.lab.cli").main(args[1:])
     if args and args[0] in ("exercise", "check", "check-op"):  # viz/exercises/cli.py
         return importlib.import_module("viz.exercises.cli").main(args)
     if len(args) > 1 and args[0] == "step" and args[1].startswith("-") and args[1] not in _STEP_OPTIONS:
@@ -184,6 +189,8 @@ def run_step(ns: argparse.Namespace) -> int:
         raise UsageError(f"--tol must be between 0 and 1, got {ns.tol}")
     root, leaves = make_graph(ns.expression, ns.at)
     expression = ns.expression.strip()
+    if ns.mistake is not None:  # misconception lab (viz/lab/cli.py)
+        return importlib.import_module("viz.lab.cli").run_step(ns, root, leaves, expression)
     if ns.html or ns.frames or ns.animation:
         write_outputs(root, ns, expression)
         return 0
@@ -209,7 +216,8 @@ def write_outputs(root: Value, ns: argparse.Namespace, expression: str) -> None:
     trace = trace_backward(root, digits=ns.digits)
     try:
         if ns.html:
-            path = save_steps_html(trace, ns.html, title=expression, digits=ns.digits)
+            path = save_steps_html(trace, ns.html, title=expression, digits=ns.digits,
+                                   mistake=getattr(ns, "mistake", None))
             print(f"wrote {path}: open it in a browser (works offline)")
         if ns.frames:
             paths = save_frames(trace, ns.frames)

@@ -34,9 +34,10 @@ def _template() -> str:
     return resources.files("viz.stepping").joinpath("player.html").read_text(encoding="utf-8")
 
 
-def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
+def player_data(trace: BackwardTrace, mistake: str | None = None, **draw_options: Any) -> dict[str, Any]:
     """Everything the player's script reads: names, start state, steps, and the graph drawn once
-    (with the texts each step puts into it) or, for an SVG of unknown structure, one SVG per position."""
+    (with the texts each step puts into it) or, for an SVG of unknown structure, one SVG per position.
+    With `mistake` (a graph-level name in viz.MISTAKES), also that mistake's pass beside the right one."""
     n = len(trace)
     if n > MAX_STEPS:
         raise ValueError(
@@ -76,7 +77,17 @@ def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
         "initial": [_json_number(g) for g in trace.initial], "complete": complete, "terms": terms, "steps": steps,
         "start": trace.start_text(), "naming": trace.naming_note() or "",
         "forward": trace.definitions(), "graph": graph, "frames": frames, "tol": QUIZ_TOL,
+        "mistake": _mistake_block(trace, mistake),  # misconception lab (viz/lab/player.py)
     }
+
+
+def _mistake_block(trace: BackwardTrace, mistake: str | None) -> dict[str, Any] | None:
+    """The misconception lab's data for the page, or None without a mistake."""
+    if mistake is None:
+        return None
+    from viz.lab.player import mistake_data
+
+    return mistake_data(trace, mistake)
 
 
 def _question(trace: BackwardTrace, i: int) -> str:
@@ -98,10 +109,15 @@ def _inline_svg(svg: str) -> str:
 
 
 def steps_html(root: Value | BackwardTrace, *, title: str | None = None, digits: int = 4,
-               **draw_options: Any) -> str:
-    """The player as one HTML document (inline CSS, JS, data and SVGs: works offline)."""
+               mistake: str | None = None, **draw_options: Any) -> str:
+    """The player as one HTML document (inline CSS, JS, data and SVGs: works offline).
+    mistake="overwrite" (any graph-level name in viz.MISTAKES) shows that wrong pass beside the right one."""
+    if mistake is not None:  # checked before the graph is drawn: an unknown name fails fast
+        from viz.lab.compare import get_mistake
+
+        get_mistake(mistake, "graph", "steps_html")
     trace = as_trace(root, digits)
-    data = json.dumps(player_data(trace, **draw_options), ensure_ascii=False, allow_nan=False)
+    data = json.dumps(player_data(trace, mistake, **draw_options), ensure_ascii=False, allow_nan=False)
     data = data.replace("</", "<\\/").replace("<!--", "\\u003c!--")  # cannot end the <script>
     name = title if title is not None else trace.root_name
     fill = {"TITLE": html.escape(str(name)), "DATA": data, "MUTED": style.MUTED, "HIGHLIGHT": style.HIGHLIGHT}
@@ -109,12 +125,13 @@ def steps_html(root: Value | BackwardTrace, *, title: str | None = None, digits:
 
 
 def save_steps_html(root: Value | BackwardTrace, path: PathLike, *, title: str | None = None,
-                    digits: int = 4, **draw_options: Any) -> Path:
-    """Write the step-through player for root's backward pass to `path` (one .html file)."""
+                    digits: int = 4, mistake: str | None = None, **draw_options: Any) -> Path:
+    """Write the step-through player for root's backward pass to `path` (one .html file);
+    with mistake="overwrite" (a graph-level name in viz.MISTAKES) beside that wrong pass."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save_steps_html: path must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
     target = Path(path)
-    document = steps_html(root, title=title, digits=digits, **draw_options)
+    document = steps_html(root, title=title, digits=digits, mistake=mistake, **draw_options)
     if target.is_dir():
         raise OutputPathError(f"save_steps_html: {str(target)!r} is a directory; give a file name like steps.html")
     try:
@@ -150,8 +167,8 @@ class StepPlayer:
 
 
 def step_through(root: Value | BackwardTrace, *, title: str | None = None, digits: int = 4,
-                 height: int = 720, **draw_options: Any) -> StepPlayer:
+                 height: int = 720, mistake: str | None = None, **draw_options: Any) -> StepPlayer:
     """Show the step player inline in a notebook (the last expression of a cell displays it)."""
     if isinstance(height, bool) or not isinstance(height, int) or height < 200:
         raise ValueError(f"step_through: height must be an int of at least 200 (pixels), got {height!r}")
-    return StepPlayer(steps_html(root, title=title, digits=digits, **draw_options), height)
+    return StepPlayer(steps_html(root, title=title, digits=digits, mistake=mistake, **draw_options), height)

@@ -31,6 +31,7 @@ class Feedback:
     correct: bool | None
     message: str
     expected: float | None = None
+    mistakes: tuple[str, ...] = ()  # the misconception lab's names for a wrong answer (viz.diagnose)
 
     def __repr__(self) -> str:  # what a notebook shows after q.answer(...)
         return self.message
@@ -158,7 +159,9 @@ class Quiz:
             account = self._advance()
             return Feedback(True, f"Right: {name} = {self.trace.num(q.expected)}.\n{account}", q.expected)
         self.tries += 1
-        return Feedback(False, f"Not quite: {self.trace.num(number)} is not {name}. Hint: {self.hint()}", q.expected)
+        names, why = _diagnosis(self, q, number)
+        return Feedback(False, f"Not quite: {self.trace.num(number)} is not {name}.{why} Hint: {self.hint()}",
+                        q.expected, names)
 
     def reveal(self) -> str:
         """Show the current answer with its steps and move on."""
@@ -189,6 +192,29 @@ class Quiz:
         left = len(self.questions) - finished
         tail = f", {left} left (not answered right or shown)" if left else ""
         return f"Score: {right} of {finished} right without being shown{tail}."
+
+
+# --- misconception lab: name the mistake behind a wrong answer (viz/lab) ---
+def _diagnosis(quiz: Quiz, q: _Question, answer: float) -> tuple[tuple[str, ...], str]:
+    """(mistake names, " <answer> is what you get if ...") for a wrong answer, or ((), "")."""
+    from viz.errors import LabError
+    from viz.lab.catalogue import MISTAKES
+    from viz.lab.diagnose import diagnose, explain
+
+    t = quiz.trace
+    if quiz.ask == "step":  # a contribution: the one mistake visible in a single step is local_only
+        s = t.steps[q.steps[0]]
+        tol = quiz.tol * max(1.0, abs(s.local))
+        if abs(answer - s.local) <= tol and abs(s.local - s.contribution) > tol:
+            clause = MISTAKES["local_only"].if_clause()
+            return ("local_only",), f" {t.num(answer)} is what you get if {clause} (mistake 'local_only')."
+        return (), ""
+    try:
+        names = diagnose(t.root, t.order[q.target], answer, tol=quiz.tol)
+    except LabError:
+        return (), ""
+    text = explain(names, answer, t.names[q.target], len(q.steps), t.digits)
+    return tuple(names), f" {text}" if text else ""
 
 
 def _to_number(value: object) -> float:

@@ -44,6 +44,7 @@ class Worksheet:
         if not isinstance(mlp, nn.MLP):
             raise TypeError(f"worksheet: expected an nn.MLP, got {type(mlp).__name__} {mlp!r:.60}")
         self.mlp, self.digits = mlp, digits
+        self.loss_key = _loss_key(loss)  # the loss's name for diagnose_network (None: a loss of one's own)
         if isinstance(loss, str):  # a name, as train(loss=...) takes it
             from nn.objectives import get_objective
 
@@ -126,6 +127,36 @@ class Worksheet:
     def _repr_markdown_(self) -> str:
         return self.markdown()
 
+    # --- misconception lab: check a learner's value, naming the mistake behind a wrong one ---
+    def value(self, quantity: tuple) -> float:
+        """The worksheet's δ^l_j, ∂C/∂w^l_jk or ∂C/∂b^l_j for ("delta", l, j), ("weight", l, j, k), ("bias", l, j)."""
+        from viz.lab.network import check_quantity
+
+        kind, l, j, k = check_quantity(self.mlp, quantity)
+        rows = self.layers[l - 2]
+        return rows.delta[j - 1] if kind == "delta" else rows.b_grad[j - 1] if kind == "bias" else rows.w_grad[j - 1][k - 1]
+
+    def check(self, quantity: tuple, answer: Any, tol: float = 1e-3) -> Any:
+        """Check a hand-computed value (a number or text such as "-1/8") against the worksheet; a wrong
+        one is diagnosed with viz.diagnose_network. Returns a quiz Feedback (correct, message, expected, mistakes)."""
+        from viz.app.expr import ExpressionError
+        from viz.lab.diagnose import diagnose_network, explain
+        from viz.stepping.quiz import Feedback, _to_number
+
+        expected = self.value(quantity)
+        name = _quantity_name(quantity)
+        try:
+            number = _to_number(answer)
+        except (ExpressionError, TypeError):
+            return Feedback(None, f"{str(answer)!r:.40} is not a number.", expected)
+        if abs(number - expected) <= tol * max(1.0, abs(expected)):
+            return Feedback(True, f"Right: {name} = {self.num(expected)}.", expected)
+        names = diagnose_network(self.mlp, self.x, self.y, tuple(quantity), number, self.loss_key, tol) \
+            if self.loss_key is not None else []
+        why = explain(names, number, name, digits=self.digits)
+        return Feedback(False, f"Not quite: {self.num(number)} is not {name} (it is {self.num(expected)})."
+                        + (f" {why}" if why else ""), expected, tuple(names))
+
     def __str__(self) -> str:
         return self.markdown()
 
@@ -189,6 +220,26 @@ class Worksheet:
         out.append(f.para("“by the equation” is computed from the numbers in these tables, as by hand; "
                           "“backward” is the engine's gradient; ✓ means the two agree (to rounding)."))
         return out
+
+
+def _loss_key(loss: Any) -> str | None:
+    """The objective name of a loss given by name, as nn's own function, or None (the default: squared error)."""
+    from nn.objectives import OBJECTIVES
+
+    if loss is None:
+        return "squared_error"
+    if isinstance(loss, str):
+        return loss
+    return next((name for name, o in OBJECTIVES.items() if o.loss is loss), None)
+
+
+def _quantity_name(quantity: tuple) -> str:
+    kind, l, j = quantity[0], quantity[1], quantity[2]
+    if kind == "delta":
+        return f"δ^{l}_{j}"
+    if kind == "bias":
+        return f"∂C/∂b^{l}_{j}"
+    return f"∂C/∂w^{l}_{j}{quantity[3]}"
 
 
 def _mark(ok: bool) -> str:
