@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
 
+from engine import DeltagradError
 from viz.exercises.diagnosis import diagnose_blank
 from viz.exercises.errors import AnswersError
 from viz.exercises.generate import Exercise, expression_graph, network_model
@@ -135,7 +136,10 @@ def grade(exercise: Exercise, answers: Mapping[str, Any], tol: float = 1e-3, *, 
     if diagnose:
         for r in results.values():
             if r.status == "wrong":
-                r.diagnosis = diagnose_blank(exercise, r.name, values[r.name], tol)
+                try:
+                    r.diagnosis = diagnose_blank(exercise, r.name, values[r.name], tol)
+                except DeltagradError:  # the lab cannot say (e.g. a pass refused as too long): no diagnosis
+                    r.diagnosis = []
     extra = {n: v for n, v in answers.items() if n not in results}
     return Report(exercise.kind, exercise.seed, source, results, extra, tol)
 
