@@ -125,7 +125,7 @@ def test_exercise_json_holds_no_answers_and_key_json_is_an_answers_file(tmp_path
 
 def test_count_variants_each_reproducible_alone(tmp_path: Path) -> None:
     out = tmp_path / "class"
-    rc = subprocess.run([sys.executable, "-m", "viz.app.cli", "exercise", "--kind", "expression", "--seed", "4",
+    rc = subprocess.run([sys.executable, "-c", "import sys; from viz.app.cli import main; sys.exit(main())", "exercise", "--kind", "expression", "--seed", "4",
                          "--out", str(out), "--count", "3"], cwd=ROOT, capture_output=True, text=True)
     assert rc.returncode == 0, rc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["01", "02", "03"]

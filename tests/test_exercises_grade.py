@@ -174,7 +174,7 @@ def test_grading_never_changes_the_files_it_reads(tmp_path: Path) -> None:
     before = _snapshot(tmp_path)
     for fmt in ("text", "json", "junit"):
         for target in (answers, answers / "a.json", answers / "c.json"):
-            subprocess.run([sys.executable, "-m", "viz.app.cli", "check", str(tmp_path / "ex" / "exercise.json"),
+            subprocess.run([sys.executable, "-c", "import sys; from viz.app.cli import main; sys.exit(main())", "check", str(tmp_path / "ex" / "exercise.json"),
                             str(target), "--format", fmt], cwd=ROOT, capture_output=True)
     assert _snapshot(tmp_path) == before
 
