@@ -22,8 +22,8 @@ def lab_available() -> bool:
 
 
 def mistakes() -> dict[str, str]:
-    """The lab's catalogue viz.MISTAKES (name → description), or {} without the lab."""
-    return dict(_lab("MISTAKES") or {})
+    """The lab's catalogue viz.MISTAKES as name → one-line title, or {} without the lab."""
+    return {name: str(getattr(m, "title", m)) for name, m in (_lab("MISTAKES") or {}).items()}
 
 
 def diagnose_blank(exercise: Exercise, blank: str, given: float, tol: float = 1e-3) -> list[str]:
