@@ -191,3 +191,15 @@ def test_bad_tolerance_is_refused() -> None:
     ex = make_exercise("expression", 5)
     with pytest.raises(viz.AnswersError, match="tol"):
         viz.grade(ex, {}, tol=0)
+
+
+def test_csv_exercise_rows_and_grading_from_files(tmp_path: Path) -> None:
+    ex = make_exercise("expression", 6)
+    write_exercise(ex, tmp_path)
+    rows = "".join(f"{b},{v}\n" for b, v in ex.key.items())
+    (tmp_path / "mine.csv").write_text("blank,value\nexercise.kind,expression\nexercise.seed,6\n" + rows)
+    (tmp_path / "theirs.csv").write_text("exercise.kind,expression\nexercise.seed,7\n" + rows)
+    exercise_json = json.loads((tmp_path / "exercise.json").read_text())
+    assert viz.grade(exercise_json, tmp_path / "mine.csv").passed
+    with pytest.raises(viz.AnswersError, match="another exercise"):
+        viz.grade(exercise_json, str(tmp_path / "theirs.csv"))

@@ -1,7 +1,8 @@
 """Read answers files (JSON or CSV) and exercise files; only ever opened for reading.
 
 JSON: an object from blank name to number, optionally with "exercise": {"kind", "seed"}.
-CSV: `name,value` rows (UTF-8), an optional header row whose first cell is "name" or "blank".
+CSV: `name,value` rows (UTF-8), an optional header row whose first cell is "name" or "blank";
+rows `exercise.kind,<kind>` and `exercise.seed,<seed>` give the JSON's "exercise" entry.
 A folder: every *.json and *.csv file directly in it (exercise.json excepted), in name order.
 """
 from __future__ import annotations
@@ -97,6 +98,13 @@ def _csv(path: Path) -> dict[str, Any]:
         if name in out:
             raise AnswersError(f"{path}: line {line}: the name {name!r} is given twice")
         out[name] = value
+    if "exercise.kind" in out or "exercise.seed" in out:
+        kind, seed = out.pop("exercise.kind", None), out.pop("exercise.seed", None)
+        try:
+            seed = int(seed) if seed is not None else None
+        except ValueError:
+            pass  # left as text: it cannot match, and the grader says so
+        out["exercise"] = {"kind": kind, "seed": seed}
     return out
 
 

@@ -8,13 +8,14 @@ and this blank gets credit. Every `wrong` blank carries the misconception lab's 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
 
 from engine import DeltagradError
 from viz.exercises.diagnosis import diagnose_blank
 from viz.exercises.errors import AnswersError
-from viz.exercises.generate import Exercise, expression_graph, network_model
+from viz.exercises.generate import Exercise, expression_graph, network_model, regenerate
 
 STATUSES = ("right", "wrong", "carried", "missing", "invalid")
 CREDIT = ("right", "carried")
@@ -104,9 +105,20 @@ def check_answers_exercise(exercise: Exercise, answers: Mapping[str, Any], sourc
     return answers
 
 
-def grade(exercise: Exercise, answers: Mapping[str, Any], tol: float = 1e-3, *, source: str = "answers",
-          diagnose: bool = True) -> Report:
-    """Grade `answers` (blank name → number) against the exercise's key; see the module docstring."""
+def grade(exercise: Exercise | Mapping[str, Any], answers: Mapping[str, Any] | str | os.PathLike, tol: float = 1e-3,
+          *, source: str = "answers", diagnose: bool = True) -> Report:
+    """Grade `answers` (blank name → number) against the exercise's key; see the module docstring.
+
+    `exercise` may be the contents of an exercise.json (it is rebuilt from its seed) and
+    `answers` the path of a JSON or CSV answers file.
+    """
+    if not isinstance(exercise, Exercise):
+        exercise = regenerate(exercise)  # type: ignore[arg-type]
+    if isinstance(answers, (str, os.PathLike)):
+        from viz.exercises.answers import read_answers
+
+        source = str(answers) if source == "answers" else source
+        answers = read_answers(answers)
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol < 1:
         raise AnswersError(f"grade: tol must be a number between 0 and 1, got {tol!r}")
     if not isinstance(answers, Mapping):
