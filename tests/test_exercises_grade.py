@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,6 @@ import pytest
 from junitparser import Failure, JUnitXml
 
 import viz
-from engine import Value
 from nn import equations
 from viz.app.expr import build_graph
 from viz.exercises.generate import make_exercise

@@ -8,10 +8,9 @@ Every number of the key is read from the engine's graph after its backward pass.
 """
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any, Sequence
 
 from engine import DeltagradError, Value
 from viz.exercises.errors import ExerciseError

@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping, Optional
 from engine import DeltagradError
 from viz.exercises.diagnosis import diagnose_blank
 from viz.exercises.errors import AnswersError
-from viz.exercises.generate import Exercise, expression_graph, network_model, regenerate
+from viz.exercises.generate import Exercise, expression_graph, regenerate
 
 STATUSES = ("right", "wrong", "carried", "missing", "invalid")
 CREDIT = ("right", "carried")
@@ -183,8 +183,8 @@ def _network_rules(exercise: Exercise) -> Rule:
     """Equations (1)-(6) of notes 000/004 applied to the student's own numbers."""
     from viz.exercises.notation import get_notation
 
-    mlp, x, y, loss = network_model(exercise.problem)
-    net = exercise.problem["network"]
+    net, x, y, loss = (exercise.problem["network"], exercise.problem["example"]["x"],
+                       exercise.problem["example"]["y"], exercise.problem["loss"])
     sizes, W, B = net["sizes"], net["weights"], net["biases"]
     L = len(sizes)
     note = get_notation(exercise.notation)

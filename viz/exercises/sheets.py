@@ -54,7 +54,7 @@ def _document(ex: Exercise, key: bool) -> list[tuple]:
     blocks.append(("table", ["quantity", "name in the answers file", "value" if key else "your answer"], rows))
     if not key:
         blocks.append(("p", "Hand in a JSON file {\"<name>\": <number>, ...} or a CSV file of name,value rows, "
-                            f"with the names above. An answer counts when it is within 0.1% of the exact value "
+                            "with the names above. An answer counts when it is within 0.1% of the exact value "
                             "(absolute 0.001 for values below 1). A wrong number used consistently further on "
                             "counts as carried: the mistake is counted once."))
     return blocks
