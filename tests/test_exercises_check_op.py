@@ -137,3 +137,23 @@ def test_learner_prints_do_not_break_the_report(tmp_path: Path) -> None:
         def derivative(x): return 2.0
     """)
     assert viz.check_op(f, points=3).passed
+
+
+def test_learner_exit_and_flood_of_output_are_contained(tmp_path: Path) -> None:
+    exits = _file(tmp_path, """
+        import sys
+        def forward(x): return x
+        def derivative(x): sys.exit(3)
+    """, "exits.py")
+    assert all(r["status"] == "error" and "SystemExit" in r["message"] for r in viz.check_op(exits, points=2).results)
+    at_import = _file(tmp_path, "import sys\nsys.exit(0)\n", "leaves.py")
+    with pytest.raises(OpFileError, match="SystemExit"):
+        viz.check_op(at_import)
+    flood = _file(tmp_path, """
+        import os
+        def forward(x):
+            while True:
+                os.write(1, b"x" * 65536)
+        def derivative(x): return 1.0
+    """, "flood.py")
+    assert viz.check_op(flood, timeout=2.0).timed_out

@@ -2,11 +2,10 @@
 
 Run as a script in its own process by viz.exercises.check_op (which enforces the time limit):
     python _op_worker.py FILE POINTS SEED TOL
-It prints one line "DELTAGRAD-RESULT <json>" at the end; the learner's own prints go to stderr.
+It prints one line "DELTAGRAD-RESULT <json>" at the end; the learner's own output (fds 1 and 2) is discarded.
 """
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import inspect
 import json
@@ -116,7 +115,7 @@ def check(path: str, count: int, seed: int, tol: float) -> dict:
             given = [_float(given, "derivative")] if n == 1 else [_float(g, "derivative") for g in given]
             if len(given) != n:
                 raise TypeError(f"derivative returned {len(given)} values, expected {n} (∂/∂x, ∂/∂y)")
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             entry.update(status="error", message=f"derivative{tuple(point)} raised {type(e).__name__}: {e}")
             results.append(entry)
             continue
@@ -130,7 +129,7 @@ def check(path: str, count: int, seed: int, tol: float) -> dict:
                 up[i] += h
                 down[i] -= h
                 expected.append((_float(forward(*up), "forward") - _float(forward(*down), "forward")) / (2 * h))
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             entry.update(status="error", message=f"forward near {tuple(point)} raised {type(e).__name__}: {e}")
             results.append(entry)
             continue
@@ -149,16 +148,21 @@ def main(argv: list[str]) -> int:
     except (ImportError, ValueError, OSError):
         pass
     sys.path[0] = os.path.dirname(os.path.abspath(path))  # the learner's folder, not this package's
-    out = sys.stdout
+    sys.stdout.flush()
+    result_fd = os.dup(1)  # the result goes here; whatever the learner prints goes nowhere
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
     try:
-        with contextlib.redirect_stdout(sys.stderr):
-            result = check(path, count, seed, tol)
+        result = check(path, count, seed, tol)
     except Unusable as e:
         result = {"unusable": str(e)}
     except MemoryError:
         result = {"unusable": f"{path}: ran out of memory"}
-    out.write(MARKER + json.dumps(result) + "\n")
-    out.flush()
+    except BaseException as e:  # SystemExit or the like from the learner's code
+        result = {"unusable": f"{path}: the check was stopped by {type(e).__name__}: {e}"}
+    with os.fdopen(result_fd, "w", encoding="utf-8") as out:
+        out.write(MARKER + json.dumps(result) + "\n")
     return 0
 
 

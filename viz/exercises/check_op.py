@@ -37,7 +37,6 @@ class OpCheck:
     domain: list = field(default_factory=list)
     results: list = field(default_factory=list)
     timed_out: bool = False
-    stderr: str = ""
 
     @property
     def failures(self) -> list[dict]:
@@ -80,15 +79,15 @@ def check_op(path: PathLike, *, points: int = 20, seed: int = 0, tol: float = 1e
         raise OpFileError(f"check-op: timeout must be between 0 and 600 seconds, got {timeout}")
     cmd = [sys.executable, str(_WORKER), os.path.abspath(path), str(points), str(seed), repr(float(tol))]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, encoding="utf-8",
-                              errors="replace", cwd=os.path.dirname(os.path.abspath(path)))
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                              text=True, timeout=timeout, encoding="utf-8", errors="replace",
+                              cwd=os.path.dirname(os.path.abspath(path)))
     except subprocess.TimeoutExpired:
         return OpCheck(path, timed_out=True)
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith(_MARKER)]
     if not lines:
-        tail = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
-        raise OpFileError(f"check-op: {path}: the check stopped before reporting ({tail[0]})")
+        raise OpFileError(f"check-op: {path}: the check stopped before reporting (exit status {done.returncode})")
     result = json.loads(lines[-1][len(_MARKER):])
     if "unusable" in result:
         raise OpFileError(f"check-op: {result['unusable']}")
-    return OpCheck(path, result["arity"], result["domain"], result["results"], stderr=done.stderr)
+    return OpCheck(path, result["arity"], result["domain"], result["results"])
