@@ -151,3 +151,11 @@ def test_bad_requests_are_clear_errors() -> None:
         make_exercise("network", 1, sizes=[2, 2, 2], loss="binary_cross_entropy")
     with pytest.raises(viz.ExerciseError, match="unknown option"):
         make_exercise("expression", 1, sizes=[2, 1])
+
+
+def test_package_docstring_example_runs() -> None:
+    import doctest
+
+    import viz.exercises
+
+    assert doctest.testmod(viz.exercises).failed == 0

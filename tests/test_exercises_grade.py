@@ -201,3 +201,20 @@ def test_csv_exercise_rows_and_grading_from_files(tmp_path: Path) -> None:
     assert viz.grade(exercise_json, tmp_path / "mine.csv").passed
     with pytest.raises(viz.AnswersError, match="another exercise"):
         viz.grade(exercise_json, str(tmp_path / "theirs.csv"))
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(kind=st.sampled_from(["expression", "network"]), seed=st.integers(0, 10 ** 6), pick=st.integers(0, 10 ** 6),
+       factor=st.sampled_from([-1.0, 2.0, 0.5, 10.0]))
+def test_one_slip_with_the_rest_right_is_exactly_one_wrong_blank(kind: str, seed: int, pick: int, factor: float) -> None:
+    ex = make_exercise(kind, seed)
+    blank = ex.blanks[pick % len(ex.blanks)]
+    answers = dict(ex.key)
+    v = ex.key[blank]
+    answers[blank] = v * factor if abs(v * (factor - 1)) > 0.01 * max(1, abs(v)) else v + 0.5
+    report = viz.grade(ex, answers, diagnose=False)
+    assert [n for n, r in report.blanks.items() if r.status != "right"] == [blank]
+    assert report.blanks[blank].status == "wrong" and report.score == report.total - 1
