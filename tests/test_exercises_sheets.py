@@ -49,6 +49,7 @@ def test_every_format_has_every_blank(kind: str, notation: str) -> None:
     md = files["sheet.md"]
     assert all(f"`{b}`" in md for b in ex.blanks)
     tex = files["sheet.tex"]
+    assert tex.isascii()  # pdflatex without unicode packages reads it
     assert tex.count(r"\underline{\hspace{3.5cm}}") == len(ex.blanks)
     body = re.sub(r"\\[{}]", "", tex)
     assert body.count("{") == body.count("}")

@@ -93,6 +93,11 @@ def _network_blocks(ex: Exercise) -> list[tuple]:
     blocks: list[tuple] = [("p", f"Notation of {note.summary}."), ("math", note.forward)]
     blocks.append(("p", f"Network {'-'.join(map(str, sizes))}: hidden activation {net['activation']}, output "
                         f"activation {net['output_activation']}; loss {ex.problem['loss']}."))
+    if ex.problem["loss"] == "cross_entropy":
+        blocks.append(("p", "The output layer is linear: its activation equals its pre-activation and σ' = 1 "
+                            "there; the loss takes the softmax of the outputs."))
+    elif ex.problem["loss"] == "binary_cross_entropy":
+        blocks.append(("p", "The output is one sigmoid unit, the predicted probability that y = 1."))
     C, a = _LOSS_SYMBOL[ex.notation]
     blocks.append(("math", _LOSS_TEX[ex.problem["loss"]].format(C=C, a=a)))
     rows = []
@@ -176,7 +181,7 @@ def latex(blocks: list[tuple]) -> str:
         elif b[0] == "math":
             out.append(r"\[ " + b[1] + r" \]")
         elif b[0] == "pre":
-            out += [r"\begin{verbatim}", b[1].replace("−", "-").replace("·", "*").replace("²", "^2"),
+            out += [r"\begin{verbatim}", _ascii(b[1]),
                     r"\end{verbatim}"]
         else:
             header, rows = b[1], b[2]
@@ -187,6 +192,13 @@ def latex(blocks: list[tuple]) -> str:
             out += [r"\hline", r"\end{tabular}", ""]
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"
+
+
+def _ascii(text: str) -> str:
+    """The forward pass's lines for a verbatim block (pdflatex's verbatim is ASCII)."""
+    for u, t in (("−", "-"), ("·", "*"), ("²", "^2"), ("σ", "sigmoid"), ("∂", "d")):
+        text = text.replace(u, t)
+    return text
 
 
 def _tex_cell(cell: tuple) -> str:
