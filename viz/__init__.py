@@ -60,3 +60,7 @@ for _name, _group in _FLAT_NAMES.items():
     if _name not in globals():  # viz.draw stays the function, as it always was
         globals()[_name] = _module
 del _name, _group, _module
+
+# --- exercises for teachers (viz/exercises/) ---
+from viz.exercises import (AnswersError, Exercise, ExerciseError, check_op, exercise_files, grade, make_exercise,
+                           write_exercise)

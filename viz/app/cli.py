@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     step.add_argument("--mistake", metavar="NAME", help="walk a wrong backward pass beside the right one "
                       "(see `deltagrad mistakes`)")  # misconception lab (viz/lab/cli.py)
     sub.add_parser("mistakes", help="run every misconception-lab mistake on an expression", add_help=False)
+    from viz.exercises.cli import add_subcommands as _add_exercise_commands  # exercise, check, check-op
+
+    _add_exercise_commands(sub)
     if _tour_available():
         sub.add_parser("tour", help="a guided tour of deltagrad (its own options follow)", add_help=False)
     return parser
@@ -86,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(importlib.import_module("viz.app.tour").main(args[1:]) or 0)
     if args and args[0] == "mistakes":  # misconception lab (viz/lab/cli.py)
         return importlib.import_module("viz.lab.cli").main(args[1:])
+    if args and args[0] in ("exercise", "check", "check-op"):  # viz/exercises/cli.py
+        return importlib.import_module("viz.exercises.cli").main(args)
     if len(args) > 1 and args[0] == "step" and args[1].startswith("-") and args[1] not in _STEP_OPTIONS:
         args[1] = " " + args[1]  # "-x*w" is an expression, not an option
     parser = build_parser()
