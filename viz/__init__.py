@@ -52,3 +52,9 @@ for _name, _group in _FLAT_NAMES.items():
     if _name not in globals():  # viz.draw stays the function, as it always was
         globals()[_name] = _module
 del _name, _group, _module
+
+# --- the training step, stepped (viz/training/) ---
+from viz.errors import TrainingInputError
+from viz.training.forward import ForwardQuiz, ForwardTrace, explain_forward, trace_forward
+from viz.training.step import TrainingStep, training_step
+from viz.training.update import BatchGradients, UpdateStep, UpdateTrace, batch_gradients, step_with_record

@@ -35,3 +35,7 @@ class RenderError(VizError, RuntimeError):
 
 class OutputPathError(VizError, OSError):
     """The output file cannot be written (missing directory, no permission, a directory)."""
+
+
+class TrainingInputError(VizError, ValueError):
+    """A bad argument to the training stepper or player: the message names the argument."""
