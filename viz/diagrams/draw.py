@@ -106,6 +106,7 @@ def draw(
     if legend and show_grad:
         g.node("legend", _legend(scale, number, bool(preacts), state, any(len(t) > 1 for t in terms.values())),
                id="legend", shape="plain", fontsize="9")
+    g.collapsed = view.groups  # the groups drawn as one node each (the step player binds their insides)
     return g
 
 

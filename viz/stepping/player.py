@@ -25,7 +25,7 @@ from viz.stepping.player_graph import FIXED_OPTIONS, graph_data
 from viz.stepping.steps import BackwardTrace, fmt_number, partial
 
 PathLike = Union[str, "os.PathLike[str]"]
-MAX_STEPS = 1000  # about the edges of the largest graph viz.draw lays out (300 nodes); more is no tour
+MAX_STEPS = 5000  # a 2-16-16-1 example built from binary ops has 1,253; big graphs are drawn collapsed
 MAX_FRAME_STEPS = 400  # the fallback embeds one SVG per step: beyond this the file gets unwieldy
 QUIZ_TOL = 1e-3  # the player's quiz accepts |answer − expected| ≤ QUIZ_TOL · max(1, |expected|)
 
@@ -74,9 +74,21 @@ def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
         "root": trace.root_name, "rootLatex": trace.latex_names[-1], "digits": trace.digits,
         "names": trace.names, "data": [fmt_number(v.data, trace.digits) for v in trace.order],
         "initial": [_json_number(g) for g in trace.initial], "complete": complete, "terms": terms, "steps": steps,
-        "start": trace.start_text(), "naming": trace.naming_note() or "",
+        "start": trace.start_text(), "naming": _naming(trace),
         "forward": trace.definitions(), "graph": graph, "frames": frames, "tol": QUIZ_TOL,
     }
+
+
+MAX_NAMES_LISTED = 40  # a big graph's generated names are summarised, not listed
+
+
+def _naming(trace: BackwardTrace) -> str:
+    """The naming note, with a long list of generated names cut short."""
+    if len(trace.generated) <= MAX_NAMES_LISTED:
+        return trace.naming_note() or ""
+    shown = ", ".join(trace.names[k] for k in sorted(trace.generated)[:12])
+    return ("Unlabeled nodes are named by their position in topological order (t = a computed value, "
+            f"c = a constant; an unlabeled root is L): {shown}, … ({len(trace.generated)} in all)")
 
 
 def _question(trace: BackwardTrace, i: int) -> str:
