@@ -58,3 +58,4 @@ from viz.errors import TrainingInputError
 from viz.training.forward import ForwardQuiz, ForwardTrace, explain_forward, trace_forward
 from viz.training.step import TrainingStep, training_step
 from viz.training.update import BatchGradients, UpdateStep, UpdateTrace, batch_gradients, step_with_record
+from viz.training.player import default_loss, save_training_html, training_html

@@ -136,6 +136,8 @@ class BatchGradients:
     names: list[str]
     per_example: list[list[float]]  # [example][parameter]
     mean: list[float]  # w.grad after backward() of L = (1/m) Σ L_i
+    loss: float = 0.0  # the batch loss L
+    outputs: list[list[float]] = field(default_factory=list)  # each example's model output
 
     def text(self, j: int, digits: int = 4, show: int = 4) -> str:
         """∂L/∂w = (1/m)(g₁ + g₂ + …) = mean, for parameter j."""
@@ -163,9 +165,10 @@ def batch_gradients(model: Any, X: Sequence[Sequence[float]], y: Sequence[object
         objective.loss(model(x), t).backward()
         per_example.append([p.grad for p in params])
     model.zero_grad()
-    L, _ = batch_loss(model, X, targets, objective, l2)
+    L, outputs = batch_loss(model, X, targets, objective, l2)
     L.backward()
-    return BatchGradients([param_name(p, i) for i, p in enumerate(params)], per_example, [p.grad for p in params])
+    return BatchGradients([param_name(p, i) for i, p in enumerate(params)], per_example, [p.grad for p in params],
+                          L.data, [[v.data for v in a] for a in outputs])
 
 
 def check_optimizer(model: Any, optimizer: Optional[Optimizer], where: str) -> None:
