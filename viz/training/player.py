@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 from engine import topo_order
+from engine.backward import collector_paused
 from nn.optim import Adam, Optimizer
 from viz.diagrams.groups import find_groups
 from viz.errors import OutputPathError, TrainingInputError
@@ -185,11 +186,13 @@ def training_data(model: Any, X: Sequence[Sequence[float]], y: Sequence[object],
                 steps.append(_step_record(model, record, epoch))
                 L_data, outputs = record.batch.loss, record.batch.outputs
             else:
-                L, outs = batch_loss(model, xs, ts, objective)
-                optimizer.zero_grad()
-                L.backward()
-                optimizer.step()
-                L_data, outputs = L.data, [[v.data for v in a] for a in outs]
+                with collector_paused():  # as nn.train: the step's graph has no cycles, refcounting frees it
+                    L, outs = batch_loss(model, xs, ts, objective)
+                    optimizer.zero_grad()
+                    L.backward()
+                    optimizer.step()
+                    L_data, outputs = L.data, [[v.data for v in a] for a in outs]
+                    del L, outs
             total += L_data * len(idx)
             right += sum(objective.correct(a, t, threshold) for a, t in zip(outputs, ts))
         losses.append(total / n)
