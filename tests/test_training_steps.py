@@ -175,3 +175,17 @@ def test_docstring_examples_of_the_training_modules() -> None:
 
     for module in (viz.training.forward, viz.training.step):
         assert doctest.testmod(module).failed == 0
+
+
+def test_the_step_player_lists_the_forward_steps_before_the_backward_ones() -> None:
+    import json
+    import re
+
+    x, w, b = Value(1.0, "x"), Value(-2.0, "w"), Value(0.5, "b")
+    y = (x * w + b).tanh()
+    page = viz.steps_html(y)
+    data = json.loads(re.search(r'id="deltagrad-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+                      .replace("<\\/", "</"))
+    trace = trace_forward(y, pretty=False)
+    assert data["forward"] == [f"{i + 1}. {trace.text(i)}" for i in range(len(trace))]
+    assert data["forward"][0] == "1. t2 = x · w = 1.0000 · (-2.0000) = -2.0000"  # x, w, then their product: t2

@@ -75,8 +75,16 @@ def player_data(trace: BackwardTrace, **draw_options: Any) -> dict[str, Any]:
         "names": trace.names, "data": [fmt_number(v.data, trace.digits) for v in trace.order],
         "initial": [_json_number(g) for g in trace.initial], "complete": complete, "terms": terms, "steps": steps,
         "start": trace.start_text(), "naming": _naming(trace),
-        "forward": trace.definitions(), "graph": graph, "frames": frames, "tol": QUIZ_TOL,
+        "forward": _forward_lines(trace), "graph": graph, "frames": frames, "tol": QUIZ_TOL,
     }
+
+
+def _forward_lines(trace: BackwardTrace) -> list[str]:
+    """The forward pass step by step (viz.training.forward), in the trace's names: formula, numbers, value."""
+    from viz.training.forward import trace_forward
+
+    forward = trace_forward(trace.root, digits=trace.digits, pretty=False)
+    return [f"{i + 1}. {forward.text(i)}" for i in range(len(forward))]
 
 
 MAX_NAMES_LISTED = 40  # a big graph's generated names are summarised, not listed
