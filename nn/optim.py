@@ -131,3 +131,38 @@ class Adam(Optimizer):
 
     def __repr__(self) -> str:
         return f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas})"
+
+
+# ---------------------------------------------------------------------- read-only state (for the stepper)
+# Added as functions bound onto the classes so the classes themselves stay as they were.
+def _position(optimizer: Optimizer, p: Value, where: str) -> int:
+    """The index of parameter p in optimizer.params, else ConfigError naming it."""
+    for i, q in enumerate(optimizer.params):
+        if q is p:
+            return i
+    name = f" {p.label!r}" if getattr(p, "label", "") else ""
+    raise ConfigError(f"{where}: the parameter{name} ({p!r:.60}) is not one this optimizer updates")
+
+
+def state_of(optimizer: Optimizer, p: Value) -> dict[str, float]:
+    """A copy of the optimizer's state for parameter p: SGD {"velocity"}, Adam {"m", "v"}; plus "t"."""
+    i = _position(optimizer, p, f"{type(optimizer).__name__}.state_of")
+    state: dict[str, float] = {"t": optimizer.t}
+    for key in ("velocity", "m", "v"):
+        values = getattr(optimizer, key, None)
+        if isinstance(values, list):
+            state[key] = values[i]
+    return state
+
+
+Optimizer.state_of = state_of  # type: ignore[attr-defined]
+
+
+def bias_corrections(optimizer: Adam, t: int | None = None) -> tuple[float, float]:
+    """(1 − β₁ᵗ, 1 − β₂ᵗ), the denominators of m̂ and v̂ after step t (default: the last step taken)."""
+    b1, b2 = optimizer.betas
+    t = optimizer.t if t is None else t
+    return 1 - b1**t, 1 - b2**t
+
+
+Adam.bias_corrections = bias_corrections  # type: ignore[attr-defined]

@@ -91,17 +91,31 @@ def _svg_texts(path: Path) -> list[str]:
 
 
 def test_loss_graph_svg_shows_the_example_with_its_gradients(toured, recomputed):
+    """The demo-sized graph (over draw's 300 nodes) is drawn collapsed: one node per neuron."""
     out, _ = toured
     texts = _svg_texts(out / "loss_graph.svg")
     joined = " ".join(texts)
-    assert "L" in texts and "x₁" in texts and "w²₁₁" in texts and "a⁴₁" in texts
+    assert "L" in texts and "x₁" in texts and "neuron z²₁ → a²₁" in texts and "neuron z⁴₁ → a⁴₁" in texts
+    assert sum(t.startswith("neuron z") for t in texts) == sum(tour.HIDDEN) + 1
     assert f"example #{recomputed['k']}" in joined
-    # the pre-activations show δ; the output's δ for BCE is y* − y (note 002)
+    # the output neuron's node shows a⁴₁ and its gradient; for BCE ∂L/∂a = −y/a + (1 − y)/(1 − a) (note 002)
     bp, k, y = recomputed["bp"], recomputed["k"], recomputed["y"]
-    delta_out = bp.A[4][0, 0] - y[k]
-    assert any(t.startswith("δ") for t in texts)
-    assert any(t.startswith("δ") and math.isclose(float(t.split()[-1].replace("−", "-")), delta_out, rel_tol=1e-3)
-               for t in texts), delta_out
+    a = bp.A[4][0, 0]
+    grad_a = -y[k] / a + (1 - y[k]) / (1 - a)
+    assert any(t == f"a⁴₁ {a:.4g}" for t in texts), a
+    assert any(t.startswith("grad") and math.isclose(float(t.split()[-1].replace("−", "-")), grad_a, rel_tol=1e-3)
+               for t in texts), grad_a
+
+
+def test_training_player_replays_the_same_run(toured, recomputed):
+    """training.html trains a twin (same seed, batches, optimizer) and ends at model.json's weights."""
+    out, _ = toured
+    text = (out / "training.html").read_text(encoding="utf-8")
+    found = re.search(r'<script id="deltagrad-data" type="application/json">(.*?)</script>', text, re.S)
+    data = json.loads(found.group(1).replace("<\\/", "</"))
+    assert data["epochs"] == tour.DEFAULT_EPOCHS and data["example"] == recomputed["k"]
+    assert data["params"][-1] == [float(f"{p.data:.5g}") for p in recomputed["model"].parameters()]
+    assert data["sizes"] == [2, *tour.HIDDEN, 1] and len(data["steps"]) >= 1
 
 
 def test_network_svg_shows_every_layer_and_delta(toured):
@@ -177,9 +191,10 @@ def test_worksheet_numbers_match_a_recomputation(toured, recomputed):
         neuron = model.layers[l - 2].neurons[j]
         assert _close(z, neuron.z.data) and _close(a, neuron.a.data) and _close(delta, neuron.z.grad), (l, j)
         checked += 1
-    assert checked == 4 + 4 + 1
+    assert checked == sum(tour.HIDDEN) + 1
     weights = _table(sheet, "Weights, eq. (5)")
-    assert len(weights) == 2 * 4 + 4 * 4 + 4
+    h2, h3 = tour.HIDDEN
+    assert len(weights) == 2 * h2 + h2 * h3 + h3
     for l, j, k_, a_prev, delta, by_eq, backward in weights:
         assert _close(backward, bp.dW[int(l)][int(j) - 1, int(k_) - 1])
     marks = [line for line in sheet.splitlines() if line.startswith("#") and "eq. (" in line]

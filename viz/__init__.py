@@ -64,3 +64,9 @@ del _name, _group, _module
 # --- exercises for teachers (viz/exercises/) ---
 from viz.exercises import (AnswersError, Exercise, ExerciseError, check_op, exercise_files, grade, make_exercise,
                            write_exercise)
+# --- the training step, stepped (viz/training/) ---
+from viz.errors import TrainingInputError
+from viz.training.forward import ForwardQuiz, ForwardTrace, explain_forward, trace_forward
+from viz.training.step import TrainingStep, training_step
+from viz.training.update import BatchGradients, UpdateStep, UpdateTrace, batch_gradients, step_with_record
+from viz.training.player import default_loss, save_training_html, training_html

@@ -45,3 +45,5 @@ class LabError(VizError, ValueError):
 
 class LabTypeError(VizError, TypeError):
     """A misconception-lab argument of the wrong type (an answer that is not a number, a root that is not a Value)."""
+class TrainingInputError(VizError, ValueError):
+    """A bad argument to the training stepper or player: the message names the argument."""

@@ -3,7 +3,7 @@
     deltagrad tour                                   # into ./deltagrad-tour/
     deltagrad tour --out DIR --epochs 60 --seed 0 --no-progress
 
-The network is 2-4-4-1 (tanh hidden layers, sigmoid output y* = P(class 1)), trained with
+The network is 2-16-16-1, the size of micrograd's demo (tanh hidden layers, sigmoid output y* = P(class 1)), trained with
 binary cross-entropy (note 002) by Adam on 100 noisy moons points. Then one example, the one the
 trained network gets most wrong, is run forward and backward, and the folder receives:
 
@@ -30,8 +30,9 @@ from engine import DeltagradError, Value
 DEFAULT_OUT = "deltagrad-tour"
 DEFAULT_EPOCHS = 60
 MAX_EPOCHS = 100_000
-HIDDEN = (4, 4)  # small enough that one example's graph fits draw() and the step player
+HIDDEN = (16, 16)  # micrograd's demo network: its graphs are drawn and played collapsed, one node per neuron
 POINTS, NOISE, BATCH, LEARNING_RATE = 100, 0.1, 20, 0.05
+PLAYER_EPOCHS = 200  # the training player replays at most this many epochs
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
@@ -43,6 +44,8 @@ FILES = {
                     "open {path} in a browser"),
     "player.html": ("that example's backward pass, one chain-rule step at a time",
                     "open {path} in a browser (arrow keys step)"),
+    "training.html": ("the training run, epoch by epoch: boundary, curves, the network, the example's whole step",
+                      "open {path} in a browser (click a neuron for its steps)"),
     "boundary.png": ("the decision boundary, the example circled", "open {path} in an image viewer"),
     "loss_curve.png": ("loss and accuracy per epoch", "open {path} in an image viewer"),
     "worksheet.md": ("the example's numbers, layer by layer; note 000's eqs. (3)-(6) checked",
@@ -93,7 +96,7 @@ def _count(low: int, high: int) -> Callable[[str], int]:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="deltagrad tour",
-        description="Train a 2-4-4-1 MLP on the two moons (with a progress bar) and write the graph of "
+        description="Train a 2-16-16-1 MLP on the two moons (with a progress bar) and write the graph of "
                     "one example's loss, the network with δ, the step-through player, the decision "
                     "boundary, the loss curve and a worksheet into one folder.")
     parser.add_argument("--out", default=DEFAULT_OUT, metavar="DIR",
@@ -219,6 +222,12 @@ def run_tour(out: Path, *, epochs: int = DEFAULT_EPOCHS, steps: Optional[int] = 
     files["loss_curve.png"] = plot_history(history, out / "loss_curve.png")
     model.save(out / "model.json")
     files["model.json"] = out / "model.json"
+    # the same run again (same seed, batches and optimizer: the same weights), recorded for the training player
+    replay = nn.MLP(2, [*HIDDEN, 1], activation="tanh", output_activation="sigmoid", seed=seed)
+    files["training.html"] = viz.save_training_html(
+        replay, X, y, out / "training.html", loss="binary_cross_entropy",
+        optimizer=nn.Adam(replay.parameters(), lr=LEARNING_RATE), epochs=min(history.epochs, PLAYER_EPOCHS),
+        batch_size=BATCH, example=example, seed=seed, title=f"2-{HIDDEN[0]}-{HIDDEN[1]}-1 on the moons")
     return TourResult(model, history, X, y, example, loss, files, time.perf_counter() - start)
 
 

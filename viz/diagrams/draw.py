@@ -13,7 +13,7 @@ from typing import Any, Collection, Optional
 from graphviz import nohtml
 
 from engine import Value, built_by_backward, topo_order
-from viz.diagrams import style
+from viz.diagrams import groups, style
 from viz.errors import GraphTooLargeError, NotDrawableError
 from viz.diagrams.labels import pretty_label
 from viz.diagrams.render import Diagram, _looks_like_mlp
@@ -42,6 +42,8 @@ def draw(
     pending: Optional[Collection[Value]] = None,
     applied_edges: Optional[Collection[tuple[Value, int]]] = None,
     colour_scale: Optional[float] = None,
+    collapse: Optional[str] = "auto",
+    only_group: Optional[str] = None,
 ) -> Diagram:
     """The graph that computed `root`: one record {label | data | grad} per Value, one node per op,
     and on each edge the local derivative ∂out/∂in and the signal local × grad(out) it carried back.
@@ -53,6 +55,10 @@ def draw(
     neurons' z as pre-activations (so is any node labelled "z..."): they show δ = ∂L/∂z.
     `colour_scale` is the |grad| drawn darkest (None: the largest in the picture); pass the same
     value to every frame of an animation so a colour means the same number throughout.
+    `max_nodes` limits what is drawn, not the graph: `collapse` draws groups as one node each
+    ("neuron": z and a with its weights, "layer", "labels": a labelled subexpression; see
+    viz.diagrams.groups), "auto" (default) collapses only a graph over max_nodes, None never;
+    `only_group` (a group's key, e.g. "n2_1") draws just that group's inside with its inputs.
     """
     _check_root(root)
     _check_options(rankdir, max_nodes, hide_constants, legend)
@@ -61,17 +67,12 @@ def draw(
         raise ValueError(f"draw: colour_scale must be a positive finite number, got {colour_scale!r}")
     number = style.make_formatter(fmt)
     order = topo_order(root)
-    if len(order) > max_nodes:
-        raise GraphTooLargeError(
-            f"draw: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; a picture that "
-            "big is unreadable (and slow to lay out). Draw the network neuron by neuron with "
-            "viz.draw_network(model), or draw one example's graph (one forward pass on one input), "
-            "or pass a larger max_nodes",
-            len(order), max_nodes,
-        )
     index = {node: k for k, node in enumerate(order)}
-    state = _State(order, index, highlight_edge, complete, pending, applied_edges)
     hidden = {k for k, v in enumerate(order) if hide_constants and v.op == "const"}
+    view = groups.plan(order, index, collapse, max_nodes, hidden, only_group)  # refuses over max_nodes
+    hidden |= view.hidden
+    drawn_index = view.index or index  # a collapsed member is drawn as its group's node
+    state = _State(order, index, highlight_edge, complete, pending, applied_edges)
     if show_grad is None:
         show_grad = applied_edges is not None or any(v.grad != 0.0 for v in order)
     preacts = _preactivations(order, model)
@@ -89,6 +90,10 @@ def draw(
         if k in hidden:
             continue
         muted = k in state.pending
+        if k in view.at_output:  # a collapsed group, drawn as one node in the place of its output
+            _draw_group(g, view.at_output[k], order, drawn_index, hidden, number, show_grad, scale, muted,
+                        k in state.complete, k in preacts)
+            continue
         if node.op == "const":
             g.node(f"v{k}", nohtml(number(node.data)), id=f"v{k}", shape="box", style="rounded", height="0.25",
                    fontsize="10", color=style.MUTED if muted else BUILT_COLOUR if k in built else "#606060",
@@ -98,13 +103,51 @@ def draw(
             g.node(f"v{k}", _record(node, name, k, number, show_grad, scale, muted, k in state.complete,
                                     k in preacts, terms.get(k), built=k in built),
                    id=f"v{k}", shape="plain", tooltip=nohtml(_tooltip(node, name, number, k in preacts, show_grad)))
-        if node.parents:
-            _draw_op(g, node, k, index, hidden, number, muted, show_grad, state)
+        if node.parents and k not in view.stubs:
+            _draw_op(g, node, k, drawn_index, hidden, number, muted, show_grad, state)
     if legend and (show_grad or built):
         g.node("legend", _legend(scale, number, bool(preacts), state, any(len(t) > 1 for t in terms.values()),
                                  bool(built)),
                id="legend", shape="plain", fontsize="9")
+    g.collapsed = view.groups  # the groups drawn as one node each (the step player binds their insides)
     return g
+
+
+def _draw_group(g: Diagram, group: groups.Group, order: list[Value], drawn_index: dict[Value, int],
+                hidden: set[int], number: style.Formatter, show_grad: bool, scale: float, muted: bool,
+                complete: bool, preact: bool) -> None:
+    """A collapsed group as one record { name, inputs | output data | output grad } (id v{output})
+    and one edge from each of its inputs (ids gi{output}_{input})."""
+    out = order[group.output]
+    names = [pretty_label(order[j].label) if order[j].label else f"t{j}" for j in group.inputs]
+    ins = ", ".join(names) if len(names) <= 3 else f"{len(names)} inputs"
+    font = (f'<font color="{style.MUTED}">', "</font>") if muted else ("", "")
+    out_name = pretty_label(out.label) if out.label else f"t{group.output}"
+    cells = [f'<td><b>{font[0]}{esc(group.name)}{font[1]}</b><br/><font point-size="9">{font[0]}in: '
+             f'{esc(ins)} · {len(group.members)} nodes{font[1]}</font></td>',
+             f"<td>{font[0]}{esc(out_name)} {esc(number(out.data))}{font[1]}</td>"]
+    if show_grad:
+        text = f"{'δ' if preact else 'grad'} {esc(number(out.grad))}"
+        if muted:
+            cells.append(f"<td>{font[0]}{text}{font[1]}</td>")
+        else:
+            fill = style.grad_fill(out.grad, scale)
+            cells.append(f'<td bgcolor="{fill}"><font color="{style.text_colour(fill)}">{text}</font></td>')
+    border, colour = ("3", style.COMPLETE) if complete else ("2", style.MUTED if muted else "#444444")
+    label = (f'<<table border="{border}" color="{colour}" cellborder="1" cellspacing="0" cellpadding="4" '
+             f'><tr>{"".join(cells)}</tr></table>>')
+    tip = f"{group.name}: {len(group.members)} nodes collapsed; in: {', '.join(names[:8])}; {out_name} = {number(out.data)}"
+    if show_grad:
+        tip += f", grad {number(out.grad)}"
+    g.node(f"v{group.output}", label, id=f"v{group.output}", shape="plain", tooltip=nohtml(tip))
+    sources: dict[int, None] = {}
+    for j in group.inputs:
+        src = drawn_index[order[j]]
+        if src not in hidden and src != group.output:
+            sources[src] = None
+    colour = style.MUTED if muted else "#444444"
+    for src in sources:
+        g.edge(f"v{src}", f"v{group.output}", id=f"gi{group.output}_{src}", color=colour, penwidth="1.5")
 
 
 class _State:

@@ -25,7 +25,7 @@ from viz.stepping.player_graph import FIXED_OPTIONS, graph_data
 from viz.stepping.steps import BackwardTrace, fmt_number, partial
 
 PathLike = Union[str, "os.PathLike[str]"]
-MAX_STEPS = 1000  # about the edges of the largest graph viz.draw lays out (300 nodes); more is no tour
+MAX_STEPS = 5000  # a 2-16-16-1 example built from binary ops has 1,253; big graphs are drawn collapsed
 MAX_FRAME_STEPS = 400  # the fallback embeds one SVG per step: beyond this the file gets unwieldy
 QUIZ_TOL = 1e-3  # the player's quiz accepts |answer − expected| ≤ QUIZ_TOL · max(1, |expected|)
 
@@ -75,8 +75,8 @@ def player_data(trace: BackwardTrace, mistake: str | None = None, **draw_options
         "root": trace.root_name, "rootLatex": trace.latex_names[-1], "digits": trace.digits,
         "names": trace.names, "data": [fmt_number(v.data, trace.digits) for v in trace.order],
         "initial": [_json_number(g) for g in trace.initial], "complete": complete, "terms": terms, "steps": steps,
-        "start": trace.start_text(), "naming": trace.naming_note() or "",
-        "forward": trace.definitions(), "graph": graph, "frames": frames, "tol": QUIZ_TOL,
+        "start": trace.start_text(), "naming": _naming(trace),
+        "forward": _forward_lines(trace), "graph": graph, "frames": frames, "tol": QUIZ_TOL,
         "mistake": _mistake_block(trace, mistake),  # misconception lab (viz/lab/player.py)
     }
 
@@ -88,6 +88,26 @@ def _mistake_block(trace: BackwardTrace, mistake: str | None) -> dict[str, Any] 
     from viz.lab.player import mistake_data
 
     return mistake_data(trace, mistake)
+
+
+def _forward_lines(trace: BackwardTrace) -> list[str]:
+    """The forward pass step by step (viz.training.forward), in the trace's names: formula, numbers, value."""
+    from viz.training.forward import trace_forward
+
+    forward = trace_forward(trace.root, digits=trace.digits, pretty=False)
+    return [f"{i + 1}. {forward.text(i)}" for i in range(len(forward))]
+
+
+MAX_NAMES_LISTED = 40  # a big graph's generated names are summarised, not listed
+
+
+def _naming(trace: BackwardTrace) -> str:
+    """The naming note, with a long list of generated names cut short."""
+    if len(trace.generated) <= MAX_NAMES_LISTED:
+        return trace.naming_note() or ""
+    shown = ", ".join(trace.names[k] for k in sorted(trace.generated)[:12])
+    return ("Unlabeled nodes are named by their position in topological order (t = a computed value, "
+            f"c = a constant; an unlabeled root is L): {shown}, … ({len(trace.generated)} in all)")
 
 
 def _question(trace: BackwardTrace, i: int) -> str:

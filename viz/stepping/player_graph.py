@@ -41,6 +41,7 @@ def graph_data(trace: BackwardTrace, **draw_options: Any) -> Optional[dict[str, 
         diagram = draw(trace.root, complete=order, show_grad=True, legend=False, **draw_options)
         final = [number(v.grad) for v in order]
         scale = draw_options.get("colour_scale") or style.grad_scale([v.grad for v in order if v.op != "const"])
+        insides = group_diagrams(trace, diagram, draw_options)
     svg = ET.fromstring(to_svg(diagram).encode("utf-8"))
     groups = {g.get("id"): g for g in svg.iter(_G) if g.get("class") in ("node", "edge")}
     words: list[Optional[str]] = [None] * len(order)
@@ -59,11 +60,77 @@ def graph_data(trace: BackwardTrace, **draw_options: Any) -> Optional[dict[str, 
         if edge is not None and not _mark_signal(edge):
             return None
     grads, sums = _step_texts(trace, number)
+    collapsed = group_data(trace, insides, words, tips, final)
+    if collapsed is None:
+        return None
     return {
         "svg": _serialize(svg),
         "word": words, "tip": tips, "start": [number(g) for g in trace.initial],
         "grad": grads, "sum": sums, "legend": _legend(scale, number, "δ" in words) if legend else None,
+        **collapsed,
     }
+
+
+# ---------------------------------------------------------------------- collapsed groups (big graphs)
+# A big graph is drawn with its groups collapsed (viz.diagrams.groups); each group's inside is drawn
+# separately (only_group) and its ids prefixed with "x" (xv12, xe12_0), so the page can open it on
+# click and give it the same step state as the main picture.
+INSIDE_PREFIX = "x"
+
+
+def group_diagrams(trace: BackwardTrace, diagram: Any, draw_options: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(group, diagram of its inside) for every group the main picture collapsed (in the final state)."""
+    options = {k: v for k, v in draw_options.items() if k not in ("collapse", "max_nodes")}
+    return [(g, draw(trace.root, only_group=g.key, complete=trace.order, show_grad=True, legend=False, **options))
+            for g in getattr(diagram, "collapsed", [])]
+
+
+def _render_all(diagrams: list[Any]) -> list[str]:
+    """The SVGs of several diagrams, rendered side by side (each render is its own process)."""
+    if len(diagrams) < 2:
+        return [to_svg(d) for d in diagrams]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(4, len(diagrams))) as pool:
+        return list(pool.map(to_svg, diagrams))
+
+
+def group_data(trace: BackwardTrace, insides: list[tuple[Any, Any]], words: list[Optional[str]],
+               tips: list[Optional[str]], final: list[str]) -> Optional[dict[str, Any]]:
+    """groups (key, name, output, members, svg of the inside) and per step the group it happens in."""
+    order = trace.order
+    group_of = [-1] * len(order)
+    out = []
+    for gi, ((group, _), text) in enumerate(zip(insides, _render_all([d for _, d in insides]))):
+        svg = ET.fromstring(text.encode("utf-8"))
+        found = {g.get("id"): g for g in svg.iter(_G) if g.get("class") in ("node", "edge")}
+        for k in sorted(group.members | set(group.inputs)):
+            element = found.get(f"v{k}")
+            if element is None or order[k].op == "const":
+                continue
+            lines = _mark_record(element)
+            if lines is None:
+                return None
+            if words[k] is None:
+                words[k] = (lines[0].text or "").split(" ", 1)[0]
+                tips[k] = _tooltip_prefix(element, final[k])
+        for k in group.members:
+            if k != group.output:
+                group_of[k] = gi
+        for s in trace.steps:
+            edge = found.get(f"e{s.node}_{s.position}")
+            if edge is not None and not _mark_signal(edge):
+                return None
+        for e in svg.iter():
+            if e.get("id"):
+                e.set("id", INSIDE_PREFIX + e.get("id"))
+        out.append({"key": group.key, "name": group.name, "output": group.output,
+                    "members": sorted(group.members), "inputs": list(group.inputs), "svg": _serialize(svg)})
+    step_group = []
+    for s in trace.steps:
+        inside = next((gi for gi, g in enumerate(insides) if s.node in g[0].members), -1)
+        step_group.append(inside)
+    return {"groups": out, "groupOf": group_of, "stepGroup": step_group} if out else {"groups": []}
 
 
 def _step_texts(trace: BackwardTrace, number: style.Formatter) -> tuple[list[str], list[str]]:
