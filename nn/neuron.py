@@ -10,7 +10,7 @@ from engine.value import dot_node
 from nn.activations import ACTIVATIONS, check_activation
 from nn.errors import ConfigError
 from nn.init import check_init, initial_weights, scheme_for
-from nn.inputs import Input, input_labels, wrap_inputs
+from nn.inputs import Input, check_bool, input_labels, wrap_inputs
 from nn.module import Module
 
 
@@ -71,7 +71,7 @@ class Neuron(Module):
             b_label = f"b{at}_{subscript(index)}"
             self._z_label, self._a_label = f"z{at}_{subscript(index)}", f"a{at}_{subscript(index)}"
         self.nin = nin
-        self.elementary = bool(elementary)
+        self.elementary = check_bool(elementary, "elementary", "Neuron")
         self.w: list[Value] = [Value(wk, label) for wk, label in zip(weights, w_labels)]
         self.b: Value = Value(bias, b_label)
         self.z: Optional[Value] = None  # z of the most recent call
