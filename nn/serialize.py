@@ -188,7 +188,14 @@ def _read_text(path: Any) -> str:
                                f"{MAX_FILE_BYTES} (a model of MAX_PARAMETERS = {MAX_PARAMETERS} weights is smaller)")
     try:
         with open(name, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+            chunks, size = [], 0
+            while size <= MAX_FILE_BYTES:  # in chunks: read(n) would allocate n bytes up front
+                chunk = f.read(2**20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
     except FileNotFoundError:
         raise ModelFileNotFound(path, "no such file") from None
     except OSError as e:
