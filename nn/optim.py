@@ -178,7 +178,9 @@ class Adam(Optimizer):
         _check_state(self.params, m, "first moment m", "Adam.step")
         _check_state(self.params, v, "second moment v (the running mean of grad²)", "Adam.step")
         c1, c2 = 1 - b1**t, 1 - b2**t
-        new = [p.data - lr * (mi / c1) / (math.sqrt(vi / c2) + eps) for p, mi, vi in zip(self.params, m, v)]
+        # √v̂ = √v / √c2: the same number, without overflowing when v is near the largest float
+        root_c2 = math.sqrt(c2)
+        new = [p.data - lr * (mi / c1) / (math.sqrt(vi) / root_c2 + eps) for p, mi, vi in zip(self.params, m, v)]
         _commit(self.params, new, "Adam.step")
         self.m, self.v, self.t = m, v, t
 
