@@ -228,7 +228,7 @@ def _loss_inputs(AL: object, Y: object, loss: str, where: str) -> tuple[np.ndarr
     AL = _array(AL, "AL", where, 2)
     if loss == "cross_entropy":
         return AL, _class_indices(Y, AL.shape[0], AL.shape[1], where)
-    Y = _array(Y, "Y", where, 2)
+    Y = _array(Y, "Y", where)
     if Y.shape != AL.shape:
         raise ShapeError(f"equations.{where}: Y must have the shape of AL {AL.shape} for {loss} "
                          f"(n_L × m, one column per example), got {Y.shape}")
