@@ -21,7 +21,8 @@ class TargetError(NNError, ValueError):
 
 
 class InputTypeError(NNError, TypeError):
-    """An input or target is not a number (or a Value)."""
+    """An input or target is not a number (or a Value), or an argument has the wrong type (a flag that
+    is not True/False, a seed that is not an int, a callback that is not callable)."""
 
 
 class NonFiniteError(NNError, ValueError):
