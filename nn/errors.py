@@ -56,6 +56,9 @@ class ModelSaveError(NNError, OSError):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.path, self.problem, self.errno))
+
 
 class ModelSaveNotFound(ModelSaveError, FileNotFoundError):
     """The folder of the model file does not exist (or the path is empty)."""
