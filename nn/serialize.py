@@ -147,7 +147,7 @@ def save(path: Any, config: dict, layers: list[dict]) -> None:
     except BaseException:
         try:
             os.remove(tmp)
-        except FileNotFoundError:
+        except OSError:  # already renamed, or gone: the original error is the one to report
             pass
         raise
 
