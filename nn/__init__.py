@@ -18,6 +18,7 @@ from nn.errors import (
     InputTypeError,
     ModelFileError,
     ModelFileNotFound,
+    ModelSaveError,
     NNError,
     NonFiniteError,
     ShapeError,
@@ -49,7 +50,7 @@ __all__ = [
     "SGD", "Adam", "Optimizer", "train", "History", "StepInfo", "Perceptron", "perceptron_update",
     "datasets", "equations", "errata", "accuracy", "classify", "predict", "dataset_loss",
     "Objective", "OBJECTIVES", "NNError", "ShapeError", "ConfigError", "TargetError",
-    "InputTypeError", "NonFiniteError", "ModelFileError", "ModelFileNotFound",
+    "InputTypeError", "NonFiniteError", "ModelFileError", "ModelFileNotFound", "ModelSaveError",
 ]
 
 

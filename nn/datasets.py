@@ -11,6 +11,7 @@ import random
 from typing import Optional, Sequence
 
 from nn.errors import ConfigError
+from nn.inputs import check_seed
 
 Dataset = tuple[list[list[float]], list[int]]
 
@@ -27,6 +28,10 @@ def _spread(x: object, what: str, where: str) -> float:
     return float(x)
 
 
+def _finite(x: object) -> bool:
+    return not isinstance(x, bool) and isinstance(x, numbers.Real) and math.isfinite(x)
+
+
 def _shuffled(X: list[list[float]], y: list[int], rng: random.Random) -> Dataset:
     order = list(range(len(y)))
     rng.shuffle(order)
@@ -41,7 +46,7 @@ def moons(n: int = 100, noise: float = 0.0, seed: int = 0) -> Dataset:
     """Two interleaving half circles (as scikit-learn's make_moons): upper moon 0, lower moon 1."""
     _count(n, "n", "moons", 2)
     noise = _spread(noise, "noise", "moons")
-    rng = random.Random(seed)
+    rng = random.Random(check_seed(seed, "moons"))
     n_out = n // 2
     n_in = n - n_out
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_out)]
@@ -57,7 +62,7 @@ def circles(n: int = 100, noise: float = 0.0, factor: float = 0.5, seed: int = 0
     noise = _spread(noise, "noise", "circles")
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
         raise ConfigError(f"circles: factor must lie in (0, 1), got {factor!r}")
-    rng = random.Random(seed)
+    rng = random.Random(check_seed(seed, "circles"))
     n_out = n // 2
     n_in = n - n_out
     X = [[math.cos(t), math.sin(t)] for t in [2 * math.pi * i / n_out for i in range(n_out)]]
@@ -72,7 +77,7 @@ def xor(n: int = 4, noise: float = 0.0, seed: int = 0) -> Dataset:
     points (n = 4, noise = 0: exactly the table, in that order), plus Gaussian noise."""
     _count(n, "n", "xor")
     noise = _spread(noise, "noise", "xor")
-    rng = random.Random(seed)
+    rng = random.Random(check_seed(seed, "xor"))
     corners = [(0.0, 0.0, 0), (0.0, 1.0, 1), (1.0, 0.0, 1), (1.0, 1.0, 0)]
     X, y = [], []
     for i in range(n):
@@ -90,7 +95,7 @@ def spiral(n: int = 150, classes: int = 3, noise: float = 0.2, seed: int = 0) ->
     _count(classes, "classes", "spiral", 2)
     _count(n, "n", "spiral", classes)
     noise = _spread(noise, "noise", "spiral")
-    rng = random.Random(seed)
+    rng = random.Random(check_seed(seed, "spiral"))
     X, y = [], []
     for k in range(classes):
         m = n // classes + (1 if k < n % classes else 0)
@@ -113,7 +118,9 @@ def blobs(
     with standard deviation `std`; class k is blob k."""
     _count(n, "n", "blobs")
     std = _spread(std, "std", "blobs")
-    rng = random.Random(seed)
+    rng = random.Random(check_seed(seed, "blobs"))
+    if not (isinstance(box, (tuple, list)) and len(box) == 2 and all(_finite(v) for v in box) and box[0] < box[1]):
+        raise ConfigError(f"blobs: box must be two finite numbers (low, high) with low < high, got {box!r:.60}")
     if isinstance(centers, int) and not isinstance(centers, bool):
         _count(centers, "centers", "blobs")
         _count(dim, "dim", "blobs")
@@ -152,5 +159,12 @@ def signed(y: Sequence[int]) -> list[float]:
 
 def one_hot(y: Sequence[int], classes: Optional[int] = None) -> list[list[float]]:
     """Class indices as one-hot rows (for squared error on several outputs)."""
-    k = classes if classes is not None else max(y) + 1
+    labels = list(y) if hasattr(y, "__iter__") and not isinstance(y, (str, bytes)) else None
+    if labels is None or not labels or not all(isinstance(c, numbers.Integral) and not isinstance(c, bool)
+                                               and c >= 0 for c in labels):
+        raise ConfigError(f"one_hot: y must be a non-empty list of class indices (ints >= 0), got {y!r:.60}")
+    k = _count(classes, "classes", "one_hot") if classes is not None else max(labels) + 1
+    if max(labels) >= k:
+        raise ConfigError(f"one_hot: class index {max(labels)} is out of range for {k} classes (0..{k - 1})")
+    y = labels
     return [[1.0 if j == label else 0.0 for j in range(k)] for label in y]

@@ -21,7 +21,8 @@ class TargetError(NNError, ValueError):
 
 
 class InputTypeError(NNError, TypeError):
-    """An input or target is not a number (or a Value)."""
+    """An input or target is not a number (or a Value), or an argument has the wrong type (a flag that
+    is not True/False, a seed that is not an int, a callback that is not callable)."""
 
 
 class NonFiniteError(NNError, ValueError):
@@ -39,3 +40,33 @@ class ModelFileError(NNError, ValueError):
 
 class ModelFileNotFound(ModelFileError, FileNotFoundError):
     """The model file does not exist."""
+
+
+class ModelSaveError(NNError, OSError):
+    """A model file cannot be written (the path is not a regular file, the folder is missing or
+    read-only, the disk is full, fsync failed, ...); `.path` names the file. Nothing was changed."""
+
+    def __init__(self, path: object, problem: str, errno: "int | None" = None) -> None:
+        self.message = f"MLP.save: cannot write {str(path)!r}: {problem}"
+        super().__init__(errno, self.message)
+        self.path = path
+        self.filename = path
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self), (self.path, self.problem, self.errno))
+
+
+class ModelSaveNotFound(ModelSaveError, FileNotFoundError):
+    """The folder of the model file does not exist (or the path is empty)."""
+
+
+class ModelSaveIsADirectory(ModelSaveError, IsADirectoryError):
+    """The path names a folder, not a file."""
+
+
+class ModelSavePermission(ModelSaveError, PermissionError):
+    """The folder (or the file) may not be written by this user."""

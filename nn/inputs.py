@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Sequence, Union
 
 from engine import Value
@@ -46,3 +47,47 @@ def wrap_inputs(x: Sequence[Input], labels: list[str], where: str) -> list[Value
             raise NonFiniteError(f"{where}: input {label} must be a finite number, got {xk!r:.60}")
         values.append(v)
     return values
+
+
+def _is_numpy_bool(value: object) -> bool:
+    """numpy.bool_ (named numpy.bool in NumPy 2), recognised without importing NumPy."""
+    cls = type(value)
+    return cls.__module__ == "numpy" and cls.__name__ in ("bool_", "bool")
+
+
+def check_bool(value: object, name: str, where: str, *, optional: bool = False) -> "bool | None":
+    """value as a bool if it is True or False (numpy.bool_ too; None too when `optional`).
+
+    Anything else, "no", 0, 1 included, is an InputTypeError naming where, the argument and the
+    value: Python reads every non-empty string as true, so `elementary="no"` would mean yes.
+    """
+    if value is None and optional:
+        return None
+    if isinstance(value, bool):
+        return value
+    if _is_numpy_bool(value):
+        return bool(value)
+    allowed = "True, False or None" if optional else "True or False"
+    raise InputTypeError(f"{where}: {name} must be {allowed}, got {type(value).__name__} {value!r:.60}")
+
+
+def check_seed(seed: object, where: str, *, optional: bool = False) -> "int | None":
+    """seed as an int (numpy ints too; None too when `optional`), else InputTypeError naming where."""
+    if seed is None and optional:
+        return None
+    if not isinstance(seed, bool) and isinstance(seed, numbers.Integral):
+        return int(seed)
+    allowed = "an int or None" if optional else "an int"
+    raise InputTypeError(f"{where}: seed must be {allowed}, got {type(seed).__name__} {seed!r:.60}")
+
+
+def finite_real(value: object) -> "float | None":
+    """value as a float if it is a finite real number (not a bool; ints too large for a float and
+    strings are not), else None, for the callers' own error messages."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    try:
+        f = float(value)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    return f if math.isfinite(f) else None

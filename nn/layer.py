@@ -5,7 +5,7 @@ import random
 from typing import Optional, Sequence
 
 from engine import Value
-from nn.inputs import Input, input_labels, wrap_inputs
+from nn.inputs import Input, check_bool, check_seed, input_labels, wrap_inputs
 from nn.module import Module
 from nn.neuron import Neuron, check_count
 
@@ -31,7 +31,8 @@ class Layer(Module):
         number: Optional[int] = None,
     ) -> None:
         nin, nout = check_count(nin, "nin", "Layer"), check_count(nout, "nout", "Layer")
-        rng = rng if rng is not None else random.Random(seed)
+        elementary = check_bool(elementary, "elementary", "Layer")
+        rng = rng if rng is not None else random.Random(check_seed(seed, "Layer"))
         self.nin, self.nout, self.number = nin, nout, number
         self.neurons = [
             Neuron(nin, activation, init=init, elementary=elementary, rng=rng,

@@ -53,7 +53,10 @@ def _number(y: object, where: str, what: str = "target") -> float:
     """y as a finite float, else InputTypeError / TargetError."""
     if isinstance(y, bool) or not isinstance(y, numbers.Real):
         raise InputTypeError(f"{where}: the {what} must be a number, got {type(y).__name__} {y!r:.60}")
-    y = float(y)
+    try:
+        y = float(y)
+    except OverflowError:
+        raise TargetError(f"{where}: the {what} must be finite, got an integer too large for a float") from None
     if not math.isfinite(y):
         raise TargetError(f"{where}: the {what} must be finite, got {y!r}")
     return y

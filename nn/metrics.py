@@ -66,6 +66,8 @@ def _require_model(model: object, where: str) -> None:
 def predict(model: MLP, X: Data) -> list[list[float]]:
     """The model's outputs (floats) for every row of X, without building a graph."""
     _require_model(model, "predict")
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__iter__"):
+        raise InputTypeError(f"predict: X must be a list of input rows, got {type(X).__name__} {X!r:.60}")
     with evaluating(model):
         return [[a.data for a in model(x)] for x in X]
 

@@ -17,7 +17,7 @@ from engine import Value
 from nn.activations import check_activation
 from nn.errors import ConfigError, InputTypeError, NonFiniteError, ShapeError
 from nn.init import check_init
-from nn.inputs import Input, input_labels, wrap_inputs
+from nn.inputs import Input, check_bool, input_labels, wrap_inputs
 from nn.layer import Layer
 from nn.module import Module
 from nn.neuron import check_count
@@ -61,6 +61,7 @@ class MLP(Module):
         out_act = activation if output_activation is None else output_activation
         check_activation(out_act, "MLP (output_activation)")
         check_init(init, "MLP")
+        elementary = check_bool(elementary, "elementary", "MLP")
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise ConfigError(f"MLP: seed must be an int, got {seed!r}")
         rng = random.Random(seed)
@@ -259,7 +260,11 @@ def _matrix(rows: object, nrows: int, ncols: int, where: str) -> list[list[float
         for v in row:
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise InputTypeError(f"{where}: row {j} holds {type(v).__name__} {v!r:.40}, not a number")
-            v = float(v)
+            try:
+                v = float(v)
+            except OverflowError:
+                raise NonFiniteError(f"{where}: row {j} holds an integer of about "
+                                     f"{int(v.bit_length() * 0.30103) + 1} digits, too large for a float") from None
             if not math.isfinite(v):
                 raise NonFiniteError(f"{where}: row {j} holds the non-finite number {v!r}")
             values.append(v)

@@ -10,7 +10,7 @@ from engine.value import dot_node
 from nn.activations import ACTIVATIONS, check_activation
 from nn.errors import ConfigError
 from nn.init import check_init, initial_weights, scheme_for
-from nn.inputs import Input, input_labels, wrap_inputs
+from nn.inputs import Input, check_bool, check_seed, input_labels, wrap_inputs
 from nn.module import Module
 
 
@@ -60,7 +60,7 @@ class Neuron(Module):
         check_init(init, "Neuron")
         if layer is not None and index is None:
             raise ConfigError("Neuron: a layer number needs the neuron's index too (for the labels)")
-        rng = rng if rng is not None else random.Random(seed)
+        rng = rng if rng is not None else random.Random(check_seed(seed, "Neuron"))
         weights, bias = initial_weights(nin, scheme_for(init, self.activation), rng)
         if index is None:
             w_labels = [f"w{k}" for k in range(1, nin + 1)]
@@ -71,7 +71,7 @@ class Neuron(Module):
             b_label = f"b{at}_{subscript(index)}"
             self._z_label, self._a_label = f"z{at}_{subscript(index)}", f"a{at}_{subscript(index)}"
         self.nin = nin
-        self.elementary = bool(elementary)
+        self.elementary = check_bool(elementary, "elementary", "Neuron")
         self.w: list[Value] = [Value(wk, label) for wk, label in zip(weights, w_labels)]
         self.b: Value = Value(bias, b_label)
         self.z: Optional[Value] = None  # z of the most recent call

@@ -1,12 +1,18 @@
-"""Optimizers: SGD (with momentum) and Adam; a step that would write nan/inf changes nothing."""
+"""Optimizers: SGD (with momentum) and Adam; a step that would write nan/inf changes nothing.
+
+Every hyper-parameter is checked when the optimizer is made; every step checks the grads, the
+new state (velocity, m, v) and the new data, and raises NonFiniteError naming the parameter
+before anything is assigned.
+"""
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Callable, Iterable, Union
 
 from engine import Value
 from nn.errors import ConfigError, InputTypeError, NonFiniteError
+from nn.inputs import finite_real
+from nn.module import Module
 
 Rate = Union[float, Callable[[int], float]]
 
@@ -28,20 +34,69 @@ def _parameters(params: Iterable[Value], where: str) -> list[Value]:
 
 
 def _rate(lr: object, where: str) -> Rate:
-    """A positive finite number, or a callable t -> rate (checked at each step)."""
+    """A positive finite number, or a function t -> rate (its results are checked at each step)."""
+    if isinstance(lr, (Module, Value)):  # callable (a model) or number-like, but not a rate
+        raise ConfigError(f"{where}: lr must be a positive finite number or a function of the step t, "
+                          f"got a {type(lr).__name__} {lr!r:.60}")
     if callable(lr):
         return lr  # type: ignore[return-value]
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not (math.isfinite(lr) and lr > 0):
-        raise ConfigError(f"{where}: lr must be a positive finite number or a function of the step, got {lr!r}")
-    return float(lr)
+    f = finite_real(lr)
+    if f is None or not f > 0:
+        raise ConfigError(f"{where}: lr must be a positive finite number or a function of the step, got {lr!r:.60}")
+    return f
+
+
+def _checked_rate(lr: Callable[[int], float], t: int, where: str) -> float:
+    """lr(t) as a positive finite float, else ConfigError naming lr and t."""
+    try:
+        rate = lr(t)
+    except Exception as e:  # the schedule is the user's code; say where it failed
+        raise ConfigError(f"{where}: lr is a function, but lr({t}) failed: {type(e).__name__}: {e}") from e
+    f = finite_real(rate)
+    if f is None or not f > 0:
+        raise ConfigError(f"{where}: lr({t}) returned {rate!r:.60}, not a positive finite number")
+    return f
+
+
+def _unit(x: object, name: str, where: str) -> float:
+    """x as a float in [0, 1) (momentum, β₁, β₂), else ConfigError."""
+    f = finite_real(x)
+    if f is None or not 0.0 <= f < 1.0:
+        raise ConfigError(f"{where}: {name} must be a number in [0, 1), got {x!r:.60}")
+    return f
+
+
+def _name(params: list[Value], i: int) -> str:
+    """How an error names parameter i: its label and its position."""
+    p = params[i]
+    return f"parameter {i} ({p.label!r})" if p.label else f"parameter {i}"
+
+
+def _grads(params: list[Value], where: str) -> list[float]:
+    """Every parameter's grad as a finite float, else NonFiniteError naming the parameter."""
+    out = []
+    for i, p in enumerate(params):
+        g = finite_real(p.grad)
+        if g is None:
+            raise NonFiniteError(f"{where}: the grad of {_name(params, i)} is {p.grad!r:.60}, "
+                                 f"not a finite number; nothing was changed")
+        out.append(g)
+    return out
+
+
+def _check_state(params: list[Value], state: list[float], what: str, where: str) -> None:
+    """Every entry of an optimizer's state (velocity, m, v) finite, else NonFiniteError (nothing changed)."""
+    for i, s in enumerate(state):
+        if not math.isfinite(s):
+            raise NonFiniteError(f"{where}: the step would set the {what} of {_name(params, i)} to {s!r} "
+                                 f"(grad {params[i].grad!r}); nothing was changed")
 
 
 def _commit(params: list[Value], new: list[float], where: str) -> None:
     """Assign the new data only if every value is finite (all or nothing)."""
-    for p, v in zip(params, new):
+    for i, (p, v) in enumerate(zip(params, new)):
         if not math.isfinite(v):
-            name = f" {p.label!r}" if p.label else ""
-            raise NonFiniteError(f"{where}: the step would set parameter{name} to {v!r} "
+            raise NonFiniteError(f"{where}: the step would set {_name(params, i)} to {v!r} "
                                  f"(grad {p.grad!r}); nothing was changed")
     for p, v in zip(params, new):
         p.data = v
@@ -60,10 +115,7 @@ class Optimizer:
         """The learning rate of the next step (lr(t) if lr is a function of the step t)."""
         if not callable(self.lr):
             return self.lr
-        rate = self.lr(self.t)
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not (math.isfinite(rate) and rate > 0):
-            raise ConfigError(f"{self._where}: lr({self.t}) returned {rate!r}, not a positive finite number")
-        return float(rate)
+        return _checked_rate(self.lr, self.t, self._where)
 
     def zero_grad(self) -> None:
         """p.grad = 0 for every parameter."""
@@ -79,18 +131,18 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Value], lr: Rate, momentum: float = 0.0) -> None:
         super().__init__(params, lr, "SGD")
-        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not 0 <= momentum < 1:
-            raise ConfigError(f"SGD: momentum must be a number in [0, 1), got {momentum!r}")
-        self.momentum = float(momentum)
+        self.momentum = _unit(momentum, "momentum", "SGD")
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
         """One update of every parameter from its current grad."""
         lr, mu = self.current_lr(), self.momentum
+        grads = _grads(self.params, "SGD.step")
         if mu == 0.0:
-            _commit(self.params, [p.data - lr * p.grad for p in self.params], "SGD.step")
+            _commit(self.params, [p.data - lr * g for p, g in zip(self.params, grads)], "SGD.step")
         else:
-            velocity = [mu * v + p.grad for p, v in zip(self.params, self.velocity)]
+            velocity = [mu * v + g for g, v in zip(grads, self.velocity)]
+            _check_state(self.params, velocity, "velocity", "SGD.step")
             _commit(self.params, [p.data - lr * v for p, v in zip(self.params, velocity)], "SGD.step")
             self.velocity = velocity
         self.t += 1
@@ -106,15 +158,13 @@ class Adam(Optimizer):
         self, params: Iterable[Value], lr: Rate = 0.001, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
     ) -> None:
         super().__init__(params, lr, "Adam")
-        try:
-            b1, b2 = (float(b) for b in betas)
-        except (TypeError, ValueError):
-            raise ConfigError(f"Adam: betas must be two numbers in [0, 1), got {betas!r}") from None
-        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
-            raise ConfigError(f"Adam: betas must be two numbers in [0, 1), got {betas!r}")
-        if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not eps > 0:
-            raise ConfigError(f"Adam: eps must be a positive number, got {eps!r}")
-        self.betas, self.eps = (b1, b2), float(eps)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ConfigError(f"Adam: betas must be two numbers in [0, 1), got {betas!r:.60}")
+        b1, b2 = _unit(betas[0], "betas[0] (β₁)", "Adam"), _unit(betas[1], "betas[1] (β₂)", "Adam")
+        f = finite_real(eps)
+        if f is None or not f > 0:
+            raise ConfigError(f"Adam: eps must be a positive finite number, got {eps!r:.60}")
+        self.betas, self.eps = (b1, b2), f
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
@@ -122,10 +172,15 @@ class Adam(Optimizer):
         """One Adam update of every parameter from its current grad."""
         lr = self.current_lr()
         (b1, b2), eps, t = self.betas, self.eps, self.t + 1
-        m = [b1 * mi + (1 - b1) * p.grad for p, mi in zip(self.params, self.m)]
-        v = [b2 * vi + (1 - b2) * p.grad * p.grad for p, vi in zip(self.params, self.v)]
+        grads = _grads(self.params, "Adam.step")
+        m = [b1 * mi + (1 - b1) * g for g, mi in zip(grads, self.m)]
+        v = [b2 * vi + (1 - b2) * g * g for g, vi in zip(grads, self.v)]
+        _check_state(self.params, m, "first moment m", "Adam.step")
+        _check_state(self.params, v, "second moment v (the running mean of grad²)", "Adam.step")
         c1, c2 = 1 - b1**t, 1 - b2**t
-        new = [p.data - lr * (mi / c1) / (math.sqrt(vi / c2) + eps) for p, mi, vi in zip(self.params, m, v)]
+        # √v̂ = √v / √c2: the same number, without overflowing when v is near the largest float
+        root_c2 = math.sqrt(c2)
+        new = [p.data - lr * (mi / c1) / (math.sqrt(vi) / root_c2 + eps) for p, mi, vi in zip(self.params, m, v)]
         _commit(self.params, new, "Adam.step")
         self.m, self.v, self.t = m, v, t
 

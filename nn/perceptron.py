@@ -14,9 +14,9 @@ import random
 from typing import Callable, Optional, Sequence
 
 from engine import Value, dot
-from nn.errors import ConfigError, TargetError
+from nn.errors import ConfigError, InputTypeError, TargetError
 from nn.init import initial_weights
-from nn.inputs import input_labels, wrap_inputs
+from nn.inputs import check_seed, input_labels, wrap_inputs
 from nn.module import Module
 from nn.neuron import check_count
 
@@ -37,7 +37,7 @@ class Perceptron(Module):
 
     def __init__(self, nin: int, *, seed: int = 0) -> None:
         check_count(nin, "nin", "Perceptron")
-        w, b = initial_weights(nin, "uniform", random.Random(seed))
+        w, b = initial_weights(nin, "uniform", random.Random(check_seed(seed, "Perceptron")))
         self.nin = nin
         self.w = [Value(wk, f"w{k}") for k, wk in enumerate(w, start=1)]
         self.b = Value(b, "b")
@@ -62,6 +62,9 @@ class Perceptron(Module):
         """Sweep the data in order, updating on every point with y_i (wᵀx_i + b) ≤ 0, until a sweep
         makes no mistake or `max_epochs` sweeps are done (non-separable data stops there, cleanly).
         Returns the number of sweeps made. `update` replaces the rule (default: perceptron_update)."""
+        if update is not None and not callable(update):
+            raise InputTypeError(f"Perceptron.fit: update must be a function (w, b, x, y, lr) -> (w, b) or None, "
+                                 f"got {type(update).__name__} {update!r:.60}")
         rows, labels = self._check(X, y, lr, max_epochs)
         rule = update or perceptron_update
         w, b = [p.data for p in self.w], self.b.data

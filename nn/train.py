@@ -1,12 +1,14 @@
 """train(): epochs over mini-batches, the gradient averaged over each batch (note 000's last paragraph)."""
 from __future__ import annotations
 
+import numbers
 import random
 import sys
 from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from engine.backward import collector_paused
-from nn.errors import ConfigError
+from nn.errors import ConfigError, InputTypeError
+from nn.inputs import check_bool, check_seed, finite_real
 from nn.metrics import Data, batch_loss, check_dataset
 from nn.objectives import get_objective, threshold_for
 from nn.optim import SGD, Optimizer
@@ -86,7 +88,7 @@ def train(
     batch_size: Optional[int] = None,
     l2: float = 0.0,
     shuffle: bool = True,
-    seed: int = 0,
+    seed: Optional[int] = 0,
     progress: Optional[bool] = None,
     callback: Optional[Callable[[StepInfo], object]] = None,
 ) -> History:
@@ -96,7 +98,7 @@ def train(
     L = (1/m) Σ_i loss(model(x_i), y_i) + l2 · Σ_p p², zeroes the grads, runs L.backward() (so
     every parameter's grad is the batch *average*) and calls optimizer.step() (default
     SGD(model.parameters(), lr=0.1)). With mini-batches the examples are shuffled each epoch
-    by a Random(seed), so a run is repeatable.
+    by a Random(seed), so a run is repeatable (seed=None: a different order every run).
     `callback(info)` runs after each step with a StepInfo; returning True stops training.
     Every input and target is checked before the first step, so bad data changes nothing.
     """
@@ -104,10 +106,18 @@ def train(
     targets = check_dataset(model, X, y, objective)
     n = len(targets)
     for name, v in (("epochs", epochs), ("batch_size", 1 if batch_size is None else batch_size)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ConfigError(f"train: {name} must be a positive int, got {v!r}")
-    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not l2 >= 0:
-        raise ConfigError(f"train: l2 must be a number >= 0, got {l2!r}")
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+            raise ConfigError(f"train: {name} must be a positive int, got {v!r:.60}")
+    epochs, batch_size = int(epochs), None if batch_size is None else int(batch_size)
+    if finite_real(l2) is None or not l2 >= 0:
+        raise ConfigError(f"train: l2 must be a finite number >= 0, got {l2!r:.60}")
+    l2 = float(l2)
+    shuffle = check_bool(shuffle, "shuffle", "train")
+    progress = check_bool(progress, "progress", "train", optional=True)
+    seed = check_seed(seed, "train", optional=True)
+    if callback is not None and not callable(callback):
+        raise InputTypeError(f"train: callback must be a function of a StepInfo (or None), "
+                             f"got {type(callback).__name__} {callback!r:.60}")
     if optimizer is None:
         optimizer = SGD(model.parameters(), lr=0.1)
     elif not isinstance(optimizer, Optimizer):
