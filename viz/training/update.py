@@ -56,7 +56,9 @@ class UpdateStep:
             return self.before - self.lr * self.grad
         if self.rule == "momentum":
             return self.before - self.lr * self.state_after["velocity"]
-        return self.before - self.lr * self.m_hat() / (math.sqrt(self.v_hat()) + self.hyper["eps"])
+        # √v̂ as nn.Adam computes it, √v / √(1 − β₂ᵗ): the same number, and the same bits as the step
+        root_c2 = math.sqrt(1 - self.hyper["beta2"] ** self.t)
+        return self.before - self.lr * self.m_hat() / (math.sqrt(self.state_after["v"]) / root_c2 + self.hyper["eps"])
 
     def lines(self, digits: int = 4) -> list[str]:
         """The update in words and numbers, one equation per line."""
