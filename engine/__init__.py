@@ -9,6 +9,7 @@
 """
 from engine.backward import Step, backward_steps, run_backward, topo_order, zero_grad
 from engine.errors import (
+    CycleError,
     DeltagradError,
     DivisionByZero,
     DomainError,
@@ -24,5 +25,5 @@ __all__ = [
     "Value", "Step", "backward_steps", "run_backward", "topo_order", "zero_grad", "no_grad",
     "is_grad_enabled", "numerical_grad", "analytic_grad", "gradcheck", "dot", "sum_values",
     "as_value", "DeltagradError", "OpError", "DomainError", "DivisionByZero", "ValueOverflow",
-    "GradcheckError",
+    "GradcheckError", "CycleError",
 ]
