@@ -9,6 +9,7 @@
 """
 from engine.backward import Step, backward_steps, run_backward, topo_order, zero_grad
 from engine.errors import (
+    CycleError,
     DeltagradError,
     DivisionByZero,
     DomainError,
@@ -28,7 +29,7 @@ __all__ = [
     "Value", "Step", "backward_steps", "run_backward", "topo_order", "zero_grad", "no_grad",
     "is_grad_enabled", "numerical_grad", "analytic_grad", "gradcheck", "dot", "sum_values",
     "maximum", "minimum", "as_value", "DeltagradError", "OpError", "DomainError", "DivisionByZero",
-    "ValueOverflow", "GradcheckError",
+    "ValueOverflow", "GradcheckError", "CycleError",
     # higher-order gradients and forward mode (engine/rules.py, higher.py, forward.py, sweeps.py)
     "grad", "backward_graph", "built_by_backward", "clear_grad_values", "hessian", "hvp", "nth_derivative", "jvp",
     "jacobian", "jacobian_cost", "NoDerivativeRule", "StaleLocalGrads",

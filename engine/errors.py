@@ -24,7 +24,15 @@ class DivisionByZero(OpError, ZeroDivisionError):
 
 
 class ValueOverflow(OpError, OverflowError):
-    """The result is too large for a float (exp(1000), 10 ** 400)."""
+    """The result or a local derivative is too large for a float (exp(1000), 10 ** 400, 1e308 * 10)."""
+
+
+class CycleError(DeltagradError, ValueError):
+    """Assigning these parents would make the graph a cycle; `.node` is the node being rewired."""
+
+    def __init__(self, message: str, node: object) -> None:
+        super().__init__(message)
+        self.node = node
 
 
 class GradcheckError(DeltagradError, ValueError):

@@ -5,7 +5,7 @@ import math
 import numbers
 from typing import Sequence, Union
 
-from engine import Value
+from engine import DomainError, Value, ValueOverflow
 from nn.errors import InputTypeError, NonFiniteError, ShapeError
 
 Input = Union[Value, int, float]
@@ -38,6 +38,8 @@ def wrap_inputs(x: Sequence[Input], labels: list[str], where: str) -> list[Value
             continue
         try:
             v = Value(xk, label)
+        except (DomainError, ValueOverflow):  # the engine refuses nan, ±inf and 10**400 itself
+            raise NonFiniteError(f"{where}: input {label} must be a finite number, got {xk!r:.60}") from None
         except TypeError:
             raise InputTypeError(
                 f"{where}: input {label} must be a number or a Value, "

@@ -37,7 +37,7 @@ def test_save_replaces_atomically_and_keeps_the_old_file_on_failure(tmp_path):
     m = model()
     m.save(path)
     old = path.read_text()
-    m.layers[0].neurons[0].b.data = float("nan")
+    m.layers[0].neurons[0].b._data = float("nan")  # past the engine's check (`.data = nan` is refused)
     with pytest.raises(ValueError, match="nan or infinite"):
         m.save(path)
     assert path.read_text() == old and os.listdir(tmp_path) == ["m.json"]
