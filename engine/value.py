@@ -685,19 +685,18 @@ def _finite(out: float, op: str, *operands: float) -> float:
 
 def _slope(slope: object) -> float:
     """leaky_relu's slope as a finite float."""
-    a = _to_float(slope, "leaky_relu")
-    if not math.isfinite(a):
-        raise DomainError("leaky_relu", a, f"the slope must be a finite number, got {a!r}")
-    return a
+    if isinstance(slope, numbers.Real) and not isinstance(slope, bool) and not _isfinite(float(slope)):
+        raise DomainError("leaky_relu", slope, f"the slope must be a finite number, got {slope!r}")
+    return _to_float(slope, "leaky_relu")
 
 
 def _bounds(low: object, high: object) -> tuple[float, float]:
     """clamp's (low, high) as floats, None meaning unbounded; low ≤ high."""
+    for name, given in (("low", low), ("high", high)):
+        if isinstance(given, float) and not _isfinite(given):
+            raise DomainError("clamp", given, f"the {name} bound must be a finite number (or None), got {given!r}")
     lo = -math.inf if low is None else _to_float(low, "clamp")
     hi = math.inf if high is None else _to_float(high, "clamp")
-    for name, bound, given in (("low", lo, low), ("high", hi, high)):
-        if given is not None and not math.isfinite(bound):
-            raise DomainError("clamp", bound, f"the {name} bound must be a finite number (or None), got {bound!r}")
     if lo > hi:
         raise DomainError("clamp", lo, f"the low bound {lo!r} is greater than the high bound {hi!r}")
     return lo, hi

@@ -8,7 +8,7 @@ import random
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from _op_table import OPS, apply, apply_sym, op_params
@@ -30,8 +30,12 @@ INNER = [
 
 
 def _sympy_hessian(expr, point):
+    """sympy's Hessian at point, or None on a kink (a DiracDelta or Heaviside(0) that has no number)."""
     subs = {X1: point[0], X2: point[1]}
-    return [[float(sp.diff(expr, u, v).subs(subs).evalf()) for v in (X1, X2)] for u in (X1, X2)]
+    try:
+        return [[float(sp.diff(expr, u, v).subs(subs).evalf()) for v in (X1, X2)] for u in (X1, X2)]
+    except TypeError:
+        return None
 
 
 @pytest.mark.parametrize("row", op_params())
@@ -54,8 +58,9 @@ def test_hessian_matches_sympy_on_random_expressions_over_every_op(row, a, b, in
 
     p, q = (X2, X1) if swap else (X1, X2)
     expr = apply_sym(outer, [apply_sym(row, [s1(p, q), s2(q, p)]), X1])
-    got = hessian(f, [a, b])
     want = _sympy_hessian(expr, (a, b))
+    assume(want is not None)  # exactly on a kink of max/min/clamp/relu/abs: no second derivative exists
+    got = hessian(f, [a, b])
     for i in range(2):
         for j in range(2):
             assert math.isclose(got[i][j], want[i][j], rel_tol=1e-8, abs_tol=1e-8), (row[0], outer[0], got, want)
