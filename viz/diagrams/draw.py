@@ -23,6 +23,8 @@ DEFAULT_MAX_NODES = 300
 DEFAULT_FMT = ".4g"
 RANKDIRS = ("LR", "TB", "RL", "BT")
 _MAX_SUM_TERMS = 4  # a fan-out sum longer than this is abbreviated
+MAX_EDGE_SPAN = 3  # ranks an edge may cross freely; a use farther from its value may get a copy drawn beside it
+LONG_EDGE_BUDGET = 120  # ranks crossed by all longer edges together; past it, the longest ones go to copies
 
 
 def draw(
@@ -76,6 +78,7 @@ def draw(
     preacts = _preactivations(order, model)
     scale = style.grad_scale([v.grad for v in order if v.op != "const"]) if colour_scale is None else colour_scale
     terms = _terms(order, index, hidden, state) if show_grad else {}
+    copies = far_uses(order, index, hidden)
 
     g = Diagram(name="deltagrad")
     g.attr(rankdir=rankdir, fontname=style.FONT, nodesep="0.25", ranksep="0.45")
@@ -97,9 +100,11 @@ def draw(
                                     k in preacts, terms.get(k)),
                    id=f"v{k}", shape="plain", tooltip=nohtml(_tooltip(node, name, number, k in preacts, show_grad)))
         if node.parents:
-            _draw_op(g, node, k, index, hidden, number, muted, show_grad, state)
+            _draw_copies(g, order, index, k, copies, number, muted)
+            _draw_op(g, node, k, index, hidden, number, muted, show_grad, state, copies)
     if legend and show_grad:
-        g.node("legend", _legend(scale, number, bool(preacts), state, any(len(t) > 1 for t in terms.values())),
+        g.node("legend", _legend(scale, number, bool(preacts), state, any(len(t) > 1 for t in terms.values()),
+                                 bool(copies)),
                id="legend", shape="plain", fontsize="9")
     return g
 
@@ -118,8 +123,77 @@ class _State:
         return self.applied is None or (k, p) in self.applied
 
 
+def far_uses(order: list[Value], index: dict[Value, int], hidden: Collection[int]) -> dict[tuple[int, int], int]:
+    """{(k, p): uses} for each edge from node k's parent p that is drawn from a copy of that parent.
+
+    Each value is placed right before its earliest use (ranks counted from the root: value k at
+    rank[k], its op at rank[k] + 1). Edges spanning many ranks are what makes Graphviz's layout slow
+    (x*x*…*x of 150 factors took minutes) and a far fan-out hard to follow, so the edges longer than
+    MAX_EDGE_SPAN are kept, shortest first, while their spans add up to at most LONG_EDGE_BUDGET;
+    each longer one is drawn from a copy of its value placed beside the use. A small graph keeps its
+    one node per value. `uses` is how many edges leave that value in all, for the copy's note.
+    """
+    rank = [0] * len(order)
+    users: dict[int, list[tuple[int, int]]] = {}
+    long_edges: list[tuple[int, int, int, int]] = []  # (span, k, p, uses)
+    for k in range(len(order) - 1, -1, -1):  # consumers come after their parents in topological order
+        edges = users.pop(k, [])
+        if edges:
+            rank[k] = max(rank[c] + 1 for c, _ in edges) + 1
+            for c, p in edges:
+                span = rank[k] - (rank[c] + 1)
+                if span > MAX_EDGE_SPAN:
+                    long_edges.append((span, c, p, len(edges)))
+        if k in hidden:
+            continue
+        for p, parent in enumerate(order[k].parents):
+            j = index[parent]
+            if j not in hidden:
+                users.setdefault(j, []).append((k, p))
+    copied: dict[tuple[int, int], int] = {}
+    spent = 0
+    for span, k, p, uses in sorted(long_edges):
+        spent += span
+        if spent > LONG_EDGE_BUDGET:
+            copied[(k, p)] = uses
+    return copied
+
+
+def _copy_id(j: int, k: int) -> str:
+    """The copy of node j drawn beside op k (one per value per op: the two edges of x*x share it)."""
+    return f"v{j}_at{k}"
+
+
+def _draw_copies(g: Diagram, order: list[Value], index: dict[Value, int], k: int,
+                 copies: dict[tuple[int, int], int], number: style.Formatter, muted: bool) -> None:
+    """The dashed copies of far-away values that op k uses: name and data (the grad is on the original)."""
+    drawn = set()
+    for p, parent in enumerate(order[k].parents):
+        j = index[parent]
+        if (k, p) not in copies or j in drawn:
+            continue
+        drawn.add(j)
+        colour = style.MUTED if muted else "#404040"
+        note = f"copy, used {copies[(k, p)]}×"
+        if parent.op == "const":
+            text = number(parent.data)
+            g.node(_copy_id(j, k), nohtml(text), id=_copy_id(j, k), shape="box", style="rounded,dashed",
+                   height="0.25", fontsize="10", color=colour, fontcolor=colour,
+                   tooltip=nohtml(f"constant {text} ({note}: the same node as v{j})"))
+            continue
+        name = pretty_label(parent.label) if parent.label else f"t{j}"
+        cells = (f"<td><i>{esc(name)}</i></td><td>data {esc(number(parent.data))}</td>"
+                 f'<td><font point-size="9">{note}</font></td>')
+        g.node(_copy_id(j, k), f'<<table border="1" style="dashed" color="{colour}" cellborder="0" '
+                                f'cellspacing="0" cellpadding="4"><tr>{cells}</tr></table>>',
+               id=_copy_id(j, k), shape="plain",
+               tooltip=nohtml(f"{name} again ({note}): the same value as the solid {name}, drawn "
+                              "beside this use; its grad, the sum over every use, is on the solid one"))
+
+
 def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: set[int],
-             number: style.Formatter, muted: bool, show_grad: bool, state: _State) -> None:
+             number: style.Formatter, muted: bool, show_grad: bool, state: _State,
+             copies: Optional[dict[tuple[int, int], int]] = None) -> None:
     """The op node of node k, its edge to the value, and one labelled edge per parent."""
     consts = [number(p.data) for p in node.parents if index[p] in hidden]
     label = style.op_symbol(node.op) + "".join(f" {c}" for c in consts[:3]) + (" …" if len(consts) > 3 else "")
@@ -144,7 +218,7 @@ def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: s
             attrs["label"] = "<<b>" + "<br/>".join(lines) + "</b>>"
         elif muted or (state.applied is not None and not applied):
             attrs.update(color=style.MUTED)
-        g.edge(f"v{j}", f"op{k}", **attrs)
+        g.edge(_copy_id(j, k) if copies and (k, p) in copies else f"v{j}", f"op{k}", **attrs)
 
 
 def _record(node: Value, name: str, k: int, number: style.Formatter, show_grad: bool, scale: float,
@@ -215,10 +289,13 @@ def _preactivations(order: list[Value], model: Any) -> set[int]:
     return {k for k, v in enumerate(order) if v in zs or v.label.startswith("z")}
 
 
-def _legend(scale: float, number: style.Formatter, preacts: bool, state: _State, sums: bool) -> str:
+def _legend(scale: float, number: style.Formatter, preacts: bool, state: _State, sums: bool,
+            copies: bool = False) -> str:
     notes = ["edge: local = ∂out/∂in", "signal = local × grad(out), passed back along the edge"]
     if sums:
         notes.append("several signals into one node: its grad is their sum")
+    if copies:
+        notes.append("dashed: a value drawn again beside a far use; its grad is on the solid one")
     if preacts:
         notes.append("purple name: a pre-activation z, showing δ = ∂L/∂z")
     if state.complete:
