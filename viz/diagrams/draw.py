@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any, Collection, Optional
 
-from graphviz import nohtml
-
 from engine import Value, topo_order
 from viz.diagrams import style
 from viz.errors import GraphTooLargeError, NotDrawableError
@@ -57,6 +55,8 @@ def draw(
     """
     _check_root(root)
     _check_options(rankdir, max_nodes, hide_constants, legend)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"draw: title must be a str (shown as plain text), got {type(title).__name__} {title!r:.60}")
     if colour_scale is not None and (isinstance(colour_scale, bool) or not isinstance(colour_scale, (int, float))
                                      or not math.isfinite(colour_scale) or colour_scale <= 0):
         raise ValueError(f"draw: colour_scale must be a positive finite number, got {colour_scale!r}")
@@ -83,7 +83,7 @@ def draw(
     g = Diagram(name="deltagrad")
     g.attr(rankdir=rankdir, fontname=style.FONT, nodesep="0.25", ranksep="0.45")
     if title:
-        g.attr(label=title, labelloc="t", fontsize="16")
+        g.attr(label=style.plain(title), labelloc="t", fontsize="16")
     g.attr("node", fontname=style.FONT, fontsize="11")
     g.attr("edge", fontname=style.FONT, fontsize="9", arrowsize="0.7")
     for k, node in enumerate(order):
@@ -91,14 +91,14 @@ def draw(
             continue
         muted = k in state.pending
         if node.op == "const":
-            g.node(f"v{k}", nohtml(number(node.data)), id=f"v{k}", shape="box", style="rounded", height="0.25",
+            g.node(f"v{k}", style.plain(number(node.data)), id=f"v{k}", shape="box", style="rounded", height="0.25",
                    fontsize="10", color=style.MUTED if muted else "#606060",
-                   fontcolor=style.MUTED if muted else "black", tooltip=nohtml(f"constant {number(node.data)}"))
+                   fontcolor=style.MUTED if muted else "black", tooltip=style.plain(f"constant {number(node.data)}"))
         else:
             name = pretty_label(node.label) if node.label else f"t{k}"
             g.node(f"v{k}", _record(node, name, k, number, show_grad, scale, muted, k in state.complete,
                                     k in preacts, terms.get(k)),
-                   id=f"v{k}", shape="plain", tooltip=nohtml(_tooltip(node, name, number, k in preacts, show_grad)))
+                   id=f"v{k}", shape="plain", tooltip=style.plain(_tooltip(node, name, number, k in preacts, show_grad)))
         if node.parents:
             _draw_copies(g, order, index, k, copies, number, muted)
             _draw_op(g, node, k, index, hidden, number, muted, show_grad, state, copies)
@@ -177,9 +177,9 @@ def _draw_copies(g: Diagram, order: list[Value], index: dict[Value, int], k: int
         note = f"copy, used {copies[(k, p)]}×"
         if parent.op == "const":
             text = number(parent.data)
-            g.node(_copy_id(j, k), nohtml(text), id=_copy_id(j, k), shape="box", style="rounded,dashed",
+            g.node(_copy_id(j, k), style.plain(text), id=_copy_id(j, k), shape="box", style="rounded,dashed",
                    height="0.25", fontsize="10", color=colour, fontcolor=colour,
-                   tooltip=nohtml(f"constant {text} ({note}: the same node as v{j})"))
+                   tooltip=style.plain(f"constant {text} ({note}: the same node as v{j})"))
             continue
         name = pretty_label(parent.label) if parent.label else f"t{j}"
         cells = (f"<td><i>{esc(name)}</i></td><td>data {esc(number(parent.data))}</td>"
@@ -187,7 +187,7 @@ def _draw_copies(g: Diagram, order: list[Value], index: dict[Value, int], k: int
         g.node(_copy_id(j, k), f'<<table border="1" style="dashed" color="{colour}" cellborder="0" '
                                 f'cellspacing="0" cellpadding="4"><tr>{cells}</tr></table>>',
                id=_copy_id(j, k), shape="plain",
-               tooltip=nohtml(f"{name} again ({note}): the same value as the solid {name}, drawn "
+               tooltip=style.plain(f"{name} again ({note}): the same value as the solid {name}, drawn "
                               "beside this use; its grad, the sum over every use, is on the solid one"))
 
 
@@ -198,9 +198,9 @@ def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: s
     consts = [number(p.data) for p in node.parents if index[p] in hidden]
     label = style.op_symbol(node.op) + "".join(f" {c}" for c in consts[:3]) + (" …" if len(consts) > 3 else "")
     colour = style.MUTED if muted else "black"
-    g.node(f"op{k}", nohtml(label), id=f"op{k}", shape="ellipse" if len(label) > 2 else "circle",
+    g.node(f"op{k}", style.plain(label), id=f"op{k}", shape="ellipse" if len(label) > 2 else "circle",
            width="0.3", height="0.3", margin="0.02", fontsize="12", color=colour, fontcolor=colour,
-           tooltip=f"op {node.op}")
+           tooltip=style.plain(f"op {node.op}"))
     g.edge(f"op{k}", f"v{k}", id=f"op{k}_out", color=colour)
     for p, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
         j = index[parent]
@@ -212,7 +212,7 @@ def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: s
         if applied:
             lines.append(f'<font color="{_signal_colour(signal)}">signal {esc(number(signal))}</font>')
         attrs = {"id": f"e{k}_{p}", "label": "<" + "<br/>".join(lines) + ">",
-                 "tooltip": nohtml(_edge_tooltip(node, p, local, number, applied))}
+                 "tooltip": style.plain(_edge_tooltip(node, p, local, number, applied))}
         if state.highlight == (k, p):
             attrs.update(color=style.HIGHLIGHT, penwidth="3", fontcolor=style.HIGHLIGHT)
             attrs["label"] = "<<b>" + "<br/>".join(lines) + "</b>>"

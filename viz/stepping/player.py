@@ -27,6 +27,7 @@ from viz.stepping.steps import BackwardTrace, fmt_number, partial
 PathLike = Union[str, "os.PathLike[str]"]
 MAX_STEPS = 1000  # about the edges of the largest graph viz.draw lays out (300 nodes); more is no tour
 MAX_FRAME_STEPS = 400  # the fallback embeds one SVG per step: beyond this the file gets unwieldy
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
 QUIZ_TOL = 1e-3  # the player's quiz accepts |answer − expected| ≤ QUIZ_TOL · max(1, |expected|)
 
 
@@ -103,8 +104,11 @@ def steps_html(root: Value | BackwardTrace, *, title: str | None = None, digits:
     trace = as_trace(root, digits)
     data = json.dumps(player_data(trace, **draw_options), ensure_ascii=False, allow_nan=False)
     data = data.replace("</", "<\\/").replace("<!--", "\\u003c!--")  # cannot end the <script>
-    name = title if title is not None else trace.root_name
-    fill = {"TITLE": html.escape(str(name)), "DATA": data, "MUTED": style.MUTED, "HIGHLIGHT": style.HIGHLIGHT}
+    data = _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", data)  # json leaves DEL and C1 raw
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"steps_html: title must be a str, got {type(title).__name__} {title!r:.60}")
+    name = style.visible(title) if title is not None else trace.root_name
+    fill = {"TITLE": html.escape(name), "DATA": data, "MUTED": style.MUTED, "HIGHLIGHT": style.HIGHLIGHT}
     return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: fill[m.group(1)], _template())  # one pass: no re-expansion
 
 
