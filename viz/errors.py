@@ -35,3 +35,20 @@ class RenderError(VizError, RuntimeError):
 
 class OutputPathError(VizError, OSError):
     """The output file cannot be written (missing directory, no permission, a directory)."""
+
+
+class NonFiniteGradientError(VizError, ArithmeticError):
+    """A gradient the view needs is inf or nan (e.g. a sum of signals that overflowed)."""
+
+
+class WorkTooLargeError(VizError, ValueError):
+    """A run (frames, an animation) would take longer or more memory than its budget; refused up front."""
+
+
+class ArgumentTypeError(VizError, TypeError, ValueError):
+    """An argument of the wrong type ("yes" for a flag, a str for a tolerance); also a ValueError,
+    which is what viz raised for some of these before."""
+
+
+class ArgumentValueError(VizError, ValueError):
+    """An argument of the right type but out of range (digits=-1, tol=inf)."""

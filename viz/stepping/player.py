@@ -20,12 +20,13 @@ from typing import Any, Union
 from engine import Value
 from viz.diagrams import style
 from viz.errors import OutputPathError
+from viz.stepping import bounds
 from viz.stepping.frames import as_trace, frame_svgs
 from viz.stepping.player_graph import FIXED_OPTIONS, graph_data
 from viz.stepping.steps import BackwardTrace, fmt_number, partial
 
 PathLike = Union[str, "os.PathLike[str]"]
-MAX_STEPS = 1000  # about the edges of the largest graph viz.draw lays out (300 nodes); more is no tour
+MAX_STEPS = bounds.MAX_STEPS  # one step per edge; checked from the counts before tracing (viz.stepping.bounds)
 MAX_FRAME_STEPS = 400  # the fallback embeds one SVG per step: beyond this the file gets unwieldy
 _RAW_CONTROL = re.compile("[\x7f-\x9f]")
 QUIZ_TOL = 1e-3  # the player's quiz accepts |answer − expected| ≤ QUIZ_TOL · max(1, |expected|)
@@ -101,6 +102,7 @@ def _inline_svg(svg: str) -> str:
 def steps_html(root: Value | BackwardTrace, *, title: str | None = None, digits: int = 4,
                **draw_options: Any) -> str:
     """The player as one HTML document (inline CSS, JS, data and SVGs: works offline)."""
+    bounds.check_steps(root, "steps_html", MAX_STEPS)
     trace = as_trace(root, digits)
     data = json.dumps(player_data(trace, **draw_options), ensure_ascii=False, allow_nan=False)
     data = data.replace("</", "<\\/").replace("<!--", "\\u003c!--")  # cannot end the <script>
@@ -118,6 +120,7 @@ def save_steps_html(root: Value | BackwardTrace, path: PathLike, *, title: str |
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save_steps_html: path must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
     target = Path(path)
+    bounds.check_steps(root, "save_steps_html", MAX_STEPS)
     document = steps_html(root, title=title, digits=digits, **draw_options)
     if target.is_dir():
         raise OutputPathError(f"save_steps_html: {str(target)!r} is a directory; give a file name like steps.html")
