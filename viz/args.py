@@ -14,7 +14,7 @@ from viz.errors import ArgumentTypeError, ArgumentValueError
 def check_bool(value: object, where: str, name: str) -> bool:
     """`value` itself when it is True or False (not 1, "yes", None...)."""
     if not isinstance(value, bool):
-        raise ArgumentTypeError(f"{where}: {name} must be True or False, got {type(value).__name__} {value!r:.60}")
+        raise ArgumentTypeError(f"{where}: {name} must be True or False, got {value!r:.60} (a {type(value).__name__})")
     return value
 
 
@@ -27,7 +27,7 @@ def check_int(value: object, where: str, name: str, low: int, high: Optional[int
     """An int (not a bool) in low..high."""
     span = f"from {low} to {high}" if high is not None else f"of at least {low}"
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ArgumentTypeError(f"{where}: {name} must be an int {span}, got {type(value).__name__} {value!r:.60}")
+        raise ArgumentTypeError(f"{where}: {name} must be an int {span}, got {value!r:.60} (a {type(value).__name__})")
     if value < low or (high is not None and value > high):
         raise ArgumentValueError(f"{where}: {name} must be an int {span}, got {value!r}")
     return value
@@ -38,7 +38,7 @@ def check_number(value: object, where: str, name: str, low: float, high: float, 
     """A finite real number (int or float, not a bool) in the interval low..high, as a float."""
     span = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ArgumentTypeError(f"{where}: {name} must be a number in {span}, got {type(value).__name__} {value!r:.60}")
+        raise ArgumentTypeError(f"{where}: {name} must be a number in {span}, got {value!r:.60} (a {type(value).__name__})")
     try:
         x = float(value)
     except OverflowError:  # an int beyond float range

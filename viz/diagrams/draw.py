@@ -11,6 +11,7 @@ import math
 from typing import Any, Collection, Optional
 
 from engine import Value, topo_order
+from viz.args import check_optional_bool
 from viz.diagrams import style
 from viz.errors import GraphTooLargeError, NotDrawableError
 from viz.diagrams.labels import pretty_label
@@ -55,6 +56,7 @@ def draw(
     """
     _check_root(root)
     _check_options(rankdir, max_nodes, hide_constants, legend)
+    check_optional_bool(show_grad, "draw", "show_grad")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"draw: title must be a str (shown as plain text), got {type(title).__name__} {title!r:.60}")
     if colour_scale is not None and (isinstance(colour_scale, bool) or not isinstance(colour_scale, (int, float))

@@ -11,6 +11,7 @@ import math
 from typing import Any, Optional
 
 from engine import Value
+from viz.args import check_bool, check_optional_bool
 from viz.diagrams import style
 from viz.errors import GraphTooLargeError, NotDrawableError
 from viz.diagrams.labels import subscript, superscript, weight_name
@@ -43,6 +44,9 @@ def draw_network(
     show_grad=None shows gradients once any is non-zero (after backward()).
     """
     _check(mlp, rankdir, max_edges)
+    check_bool(legend, "draw_network", "legend")
+    check_optional_bool(show_grad, "draw_network", "show_grad")
+    check_optional_bool(edge_labels, "draw_network", "edge_labels")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"draw_network: title must be a str (shown as plain text), got {type(title).__name__} "
                         f"{title!r:.60}")

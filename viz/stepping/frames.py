@@ -71,6 +71,8 @@ def frame(source: Value | BackwardTrace, k: int, *, title: bool | str = True, **
     title=True puts the step's equation above the graph; a str is used as the title as is.
     Other keyword arguments go to viz.draw (rankdir, fmt, hide_constants, max_nodes, legend).
     """
+    if not isinstance(title, (bool, str)):
+        raise TypeError(f"frame: title must be True, False or a str, got {type(title).__name__} {title!r:.60}")
     trace = as_trace(source)
     if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= len(trace):
         raise IndexError(f"frame: k must be an int in 0..{len(trace)}, got {k!r}")
