@@ -262,6 +262,10 @@ def save_animation(source: Value | BackwardTrace, path: PathLike, *, seconds_per
         images.append(im.convert("RGB"))
     width = max(im.width for im in images)
     height = max(im.height for im in images)
+    if width * height > pixels:  # frames of different shapes: the padded size must fit too
+        scale = (pixels / (width * height)) ** 0.5
+        images = [im.resize((max(1, int(im.width * scale)), max(1, int(im.height * scale)))) for im in images]
+        width, height = max(1, int(width * scale)), max(1, int(height * scale))
 
     def pad(im: Any) -> Any:
         canvas = Image.new("RGB", (width, height), "white")
