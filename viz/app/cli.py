@@ -133,15 +133,22 @@ def _safe_output() -> None:
 
 def _error(message: str, located: ExpressionError | None = None) -> None:
     """One line saying what is wrong; with an expression, the expression and a caret line."""
-    message = _NOT_UTF8.sub(lambda m: ascii(m.group())[1:-1], message)  # printable on any stderr
+    message = _NOT_UTF8.sub(_byte_text, message)  # printable on any stderr
     if located is None:
         print(f"deltagrad: error: {message}", file=sys.stderr)
         return
     head = "deltagrad: error: "
     print(f"{head}{message}", file=sys.stderr)
     indent = " " * len(head)
-    print(indent + located.location()[1], file=sys.stderr)  # the line holding the offending part
+    line = _NOT_UTF8.sub("?", located.location()[1])  # one character each: the caret stays in place
+    print(indent + line, file=sys.stderr)  # the line holding the offending part
     print(located.caret(len(indent)), file=sys.stderr)
+
+
+def _byte_text(match: re.Match) -> str:
+    """A byte the OS could not decode (surrogateescape keeps byte b as U+DC00 + b) written as \\xNN."""
+    code = ord(match.group()) - 0xDC00
+    return f"\\x{code:02x}" if 0x80 <= code <= 0xFF else ascii(match.group())[1:-1]
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, float]:
@@ -188,7 +195,7 @@ def run_step(ns: argparse.Namespace) -> int:
         if path is not None and not path.strip():
             raise UsageError(f"--{option} needs a path, got an empty one")
         if path is not None and _NOT_UTF8.search(path):
-            raise UsageError(f"--{option}: the path {ascii(path)} holds bytes that are not UTF-8; use another name")
+            raise UsageError(f"--{option}: the path {path!r} holds bytes that are not UTF-8; use another name")
     if not 0 <= ns.digits <= 12:
         raise UsageError(f"--digits must be between 0 and 12, got {ns.digits}")
     if not 0 < ns.tol < 1:

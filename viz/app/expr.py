@@ -70,17 +70,19 @@ class ExpressionError(DeltagradError, ValueError):
 
 
 def _span(text: str, node: ast.AST) -> tuple[int, int]:
-    """Character offsets (start, end) of an ast node (ast counts UTF-8 bytes per line)."""
-    lines = text.split("\n")
+    """Character offsets (start, end) of an ast node in `text` (ast counts UTF-8 bytes).
 
-    def offset(line: int, col: int) -> int:
-        before = sum(len(s) + 1 for s in lines[: line - 1])
-        return before + len(lines[line - 1].encode("utf-8")[:col].decode("utf-8", "replace"))
+    parse_expression parses `text` with its newlines made spaces (one line of the same length),
+    so every node is on line 1 and its byte column counts from the start of the whole text.
+    """
+    data = text.encode("utf-8")
 
-    start = offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
-    end = offset(end_line, end_col) if end_line is not None and end_col is not None else start + 1
-    return start, end
+    def offset(col: int) -> int:
+        return len(data[:col].decode("utf-8", "replace"))
+
+    start = offset(node.col_offset)  # type: ignore[attr-defined]
+    end_col = getattr(node, "end_col_offset", None)
+    return start, offset(end_col) if end_col is not None else start + 1
 
 
 def parse_expression(text: str) -> ast.Expression:
