@@ -14,7 +14,11 @@ from __future__ import annotations
 from viz.diagrams.backends import ENV_VAR, RENDERERS, Renderer, available_renderers, find_renderer
 from viz.diagrams.draw import DEFAULT_MAX_NODES, draw
 from viz.errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
     GraphTooLargeError,
+    NonFiniteGradientError,
+    WorkTooLargeError,
     NotDrawableError,
     OutputPathError,
     RendererNotFoundError,
