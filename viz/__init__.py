@@ -15,7 +15,11 @@ from viz.diagrams.backends import ENV_VAR, RENDERERS, Renderer, available_render
 from viz.diagrams.draw import DEFAULT_MAX_NODES, draw
 from viz.diagrams.draw_dot import draw_dot
 from viz.errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
     GraphTooLargeError,
+    NonFiniteGradientError,
+    WorkTooLargeError,
     NotDrawableError,
     OutputPathError,
     RendererNotFoundError,

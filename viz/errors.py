@@ -45,5 +45,24 @@ class LabError(VizError, ValueError):
 
 class LabTypeError(VizError, TypeError):
     """A misconception-lab argument of the wrong type (an answer that is not a number, a root that is not a Value)."""
+
+
 class TrainingInputError(VizError, ValueError):
     """A bad argument to the training stepper or player: the message names the argument."""
+
+
+class NonFiniteGradientError(VizError, ArithmeticError):
+    """A gradient the view needs is inf or nan (e.g. a sum of signals that overflowed)."""
+
+
+class WorkTooLargeError(VizError, ValueError):
+    """A run (frames, an animation) would take longer or more memory than its budget; refused up front."""
+
+
+class ArgumentTypeError(VizError, TypeError, ValueError):
+    """An argument of the wrong type ("yes" for a flag, a str for a tolerance); also a ValueError,
+    which is what viz raised for some of these before."""
+
+
+class ArgumentValueError(VizError, ValueError):
+    """An argument of the right type but out of range (digits=-1, tol=inf)."""

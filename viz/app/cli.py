@@ -15,14 +15,18 @@ import importlib
 import importlib.util
 import math
 import os
+import re
 import sys
+import unicodedata
 from typing import Callable, Sequence
 
 from engine import DeltagradError, Value, numerical_grad
+from viz.args import check_bool
 from viz.app.expr import FUNCTIONS, ExpressionError, build_graph, parse_expression, parse_number, variables
 from viz.stepping.steps import BackwardTrace, final_table, partial, trace_backward
 
 EXIT_ERROR = 2
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")  # bytes the OS could not decode, as lone surrogates
 _STEP_OPTIONS = {"-h", "--help", "--at", "--quiz", "--ask", "--html", "--frames", "--animation", "--latex",
                  "--all", "--no-pause", "--digits", "--tol", "--mistake"}
 
@@ -46,8 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                     + ", ".join(FUNCTIONS) + ") and walk its backward pass.",
         epilog='example: deltagrad step "tanh(x*w + b)" --at x=1 w=-2 b=0.5')
     step.add_argument("expression", metavar="EXPR", help='the expression, e.g. "tanh(x*w + b)" (quote it)')
-    step.add_argument("--at", nargs="+", default=[], metavar="NAME=VALUE",
-                      help="the value of each variable, e.g. --at x=1 w=-2 b=0.5")
+    step.add_argument("--at", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
+                      help="the value of each variable, e.g. --at x=1 w=-2 b=0.5 (repeat --at to add more)")
     step.add_argument("--quiz", action="store_true", help="hide the gradients: type each one yourself")
     step.add_argument("--ask", choices=("node", "step"), default="node",
                       help="quiz on each node's gradient (default) or on each step's contribution")
@@ -121,7 +125,12 @@ def _silence_stdout() -> None:
 
 
 def _safe_output() -> None:
-    """Terminals that cannot print ∂ get '?' instead of a crash."""
+    """Terminals that cannot print ∂ get '?' instead of a crash; input bytes that are not UTF-8 reach
+    the parser (as lone surrogates, which it refuses in one line) instead of a UnicodeDecodeError."""
+    try:
+        sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        pass
     for stream in (sys.stdout, sys.stderr):
         try:
             "∂×·−²".encode(stream.encoding or "ascii")
@@ -134,14 +143,22 @@ def _safe_output() -> None:
 
 def _error(message: str, located: ExpressionError | None = None) -> None:
     """One line saying what is wrong; with an expression, the expression and a caret line."""
+    message = _NOT_UTF8.sub(_byte_text, message)  # printable on any stderr
     if located is None:
         print(f"deltagrad: error: {message}", file=sys.stderr)
         return
     head = "deltagrad: error: "
     print(f"{head}{message}", file=sys.stderr)
     indent = " " * len(head)
-    print(indent + located.text, file=sys.stderr)
+    line = _NOT_UTF8.sub("?", located.location()[1])  # one character each: the caret stays in place
+    print(indent + line, file=sys.stderr)  # the line holding the offending part
     print(located.caret(len(indent)), file=sys.stderr)
+
+
+def _byte_text(match: re.Match) -> str:
+    """A byte the OS could not decode (surrogateescape keeps byte b as U+DC00 + b) written as \\xNN."""
+    code = ord(match.group()) - 0xDC00
+    return f"\\x{code:02x}" if 0x80 <= code <= 0xFF else ascii(match.group())[1:-1]
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, float]:
@@ -149,7 +166,7 @@ def parse_assignments(items: Sequence[str]) -> dict[str, float]:
     values: dict[str, float] = {}
     for item in items:
         name, eq, text = item.partition("=")
-        name = name.strip()
+        name = unicodedata.normalize("NFKC", name.strip())  # as Python reads identifiers: ｘ is x
         if not eq or not name:
             raise UsageError(f"--at expects NAME=VALUE, got {item!r}")
         if not name.isidentifier() or name.startswith("_"):
@@ -157,7 +174,7 @@ def parse_assignments(items: Sequence[str]) -> dict[str, float]:
         if name in FUNCTIONS:
             raise UsageError(f"--at {item}: {name!r} is a function name; pick another variable name")
         if name in values:
-            raise UsageError(f"--at {item}: {name!r} is given twice")
+            raise UsageError(f"--at {item}: {name!r} is given twice (each name once, in any --at)")
         try:
             values[name] = parse_number(text)
         except ExpressionError as e:
@@ -183,6 +200,12 @@ def make_graph(expression: str, at: Sequence[str]) -> tuple[Value, list[Value]]:
 
 def run_step(ns: argparse.Namespace) -> int:
     """`deltagrad step`: build, then write HTML, quiz, or walk."""
+    for option in ("html", "frames", "animation"):
+        path = getattr(ns, option)
+        if path is not None and not path.strip():
+            raise UsageError(f"--{option} needs a path, got an empty one")
+        if path is not None and _NOT_UTF8.search(path):
+            raise UsageError(f"--{option}: the path {path!r} holds bytes that are not UTF-8; use another name")
     if not 0 <= ns.digits <= 12:
         raise UsageError(f"--digits must be between 0 and 12, got {ns.digits}")
     if not 0 < ns.tol < 1:
@@ -191,7 +214,7 @@ def run_step(ns: argparse.Namespace) -> int:
     expression = ns.expression.strip()
     if ns.mistake is not None:  # misconception lab (viz/lab/cli.py)
         return importlib.import_module("viz.lab.cli").run_step(ns, root, leaves, expression)
-    if ns.html or ns.frames or ns.animation:
+    if ns.html is not None or ns.frames is not None or ns.animation is not None:
         write_outputs(root, ns, expression)
         return 0
     if ns.quiz:
@@ -215,14 +238,14 @@ def write_outputs(root: Value, ns: argparse.Namespace, expression: str) -> None:
 
     trace = trace_backward(root, digits=ns.digits)
     try:
-        if ns.html:
+        if ns.html is not None:
             path = save_steps_html(trace, ns.html, title=expression, digits=ns.digits,
                                    mistake=getattr(ns, "mistake", None))
             print(f"wrote {path}: open it in a browser (works offline)")
-        if ns.frames:
+        if ns.frames is not None:
             paths = save_frames(trace, ns.frames)
             print(f"wrote {len(paths)} frames to {ns.frames}: {paths[0].name} (start) .. {paths[-1].name}")
-        if ns.animation:
+        if ns.animation is not None:
             print(f"wrote {save_animation(trace, ns.animation)}")
     except GraphTooLargeError as e:  # its advice (draw_network, max_nodes) is for Python, not this command
         raise UsageError(f"the expression's graph has {e.nodes} nodes, too many to draw (at most {e.max_nodes}); "
@@ -254,6 +277,8 @@ def walk(trace: BackwardTrace, *, pause: bool = True, latex: bool = False,
     a = print the rest at once, q (or Ctrl-C) = stop. At the end of input the rest is printed at once.
     Returns the number of steps shown.
     """
+    check_bool(pause, "walk", "pause")
+    check_bool(latex, "walk", "latex")
     write("Forward pass:")
     for line in trace.definitions() or ["(nothing computed: the expression is a single value)"]:
         write("    " + line)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import ast
 import math
+import re
+import sys
 from typing import Callable, Mapping, Union
 
 from engine import DeltagradError, OpError, Value, maximum, minimum
@@ -47,6 +49,8 @@ _NODE_WORDS = {
     ast.ListComp: "a comprehension", ast.GeneratorExp: "a generator", ast.Await: "await",
 }
 MAX_LENGTH = 10_000
+_PARSE_DEPTH = 6_000  # recursion limit while parsing: a sum of MAX_LENGTH / 2 terms fits, the C stack too
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
 Number = Union[int, float]
 
 
@@ -57,26 +61,39 @@ class ExpressionError(DeltagradError, ValueError):
         self.message, self.text = message, text
         self.start = max(0, min(start, len(text)))
         self.end = max(self.start + 1, end if end is not None else self.start + 1)
-        super().__init__(f"{message} (column {self.start + 1})")
+        line, _, column = self.location()
+        where = f"line {line + 1}, column {column + 1}" if "\n" in text else f"column {self.start + 1}"
+        super().__init__(f"{message} ({where})")
+
+    def location(self) -> tuple[int, str, int]:
+        """(line number from 0, that line's text, column in it) of the offending part's start."""
+        before = self.text[: self.start]
+        line = before.count("\n")
+        line_start = before.rfind("\n") + 1
+        line_end = self.text.find("\n", line_start)
+        return line, self.text[line_start: line_end if line_end >= 0 else len(self.text)], self.start - line_start
 
     def caret(self, indent: int = 0) -> str:
-        """A line of ^ under the offending part, for printing below `indent` chars + text."""
-        width = max(1, min(self.end, len(self.text)) - self.start)
-        return " " * (indent + self.start) + "^" * width
+        """A line of ^ under the offending part of its line (location()), for printing below `indent` chars + it."""
+        _, text, column = self.location()
+        width = max(1, min(self.end - self.start, len(text) - column))
+        return " " * (indent + column) + "^" * width
 
 
 def _span(text: str, node: ast.AST) -> tuple[int, int]:
-    """Character offsets (start, end) of an ast node (ast counts UTF-8 bytes per line)."""
-    lines = text.split("\n")
+    """Character offsets (start, end) of an ast node in `text` (ast counts UTF-8 bytes).
 
-    def offset(line: int, col: int) -> int:
-        before = sum(len(s) + 1 for s in lines[: line - 1])
-        return before + len(lines[line - 1].encode("utf-8")[:col].decode("utf-8", "replace"))
+    parse_expression parses `text` with its newlines made spaces (one line of the same length),
+    so every node is on line 1 and its byte column counts from the start of the whole text.
+    """
+    data = text.encode("utf-8")
 
-    start = offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
-    end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
-    end = offset(end_line, end_col) if end_line is not None and end_col is not None else start + 1
-    return start, end
+    def offset(col: int) -> int:
+        return len(data[:col].decode("utf-8", "replace"))
+
+    start = offset(node.col_offset)  # type: ignore[attr-defined]
+    end_col = getattr(node, "end_col_offset", None)
+    return start, offset(end_col) if end_col is not None else start + 1
 
 
 def parse_expression(text: str) -> ast.Expression:
@@ -88,18 +105,37 @@ def parse_expression(text: str) -> ast.Expression:
         raise ExpressionError(f"the expression is too long ({len(text)} characters, at most {MAX_LENGTH})", text, MAX_LENGTH)
     if not text.strip():
         raise ExpressionError("the expression is empty", text, 0)
+    bad = _NOT_UTF8.search(text)
+    if bad:  # bytes the OS could not decode arrive as lone surrogates, which no parser can encode
+        byte = ord(bad.group()) - 0xDC00  # surrogateescape maps byte b to U+DC00 + b
+        shown = f"\\x{byte:02x}" if 0x80 <= byte <= 0xFF else ascii(bad.group())[1:-1]
+        raise ExpressionError(f"the text holds a byte that is not UTF-8 ({shown}); "
+                              "type the expression in UTF-8", text, bad.start())
     try:  # whitespace of the same length keeps every column where the user typed it
-        tree = ast.parse(text.replace("\n", " ").replace("\r", " ").replace("\t", " "), mode="eval")
-    except SyntaxError as e:
+        tree = _parse(text.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    except SyntaxError as e:  # one line (newlines became spaces): e.offset counts characters of it
         col = (e.offset or len(text) + 1) - 1
-        line_start = sum(len(s) + 1 for s in text.split("\n")[: (e.lineno or 1) - 1])
-        start = line_start + (col if 0 <= col < len(text) else len(text))
-        raise ExpressionError(f"syntax error: {e.msg}", text, start) from None
+        raise ExpressionError(f"syntax error: {e.msg}", text, col if 0 <= col < len(text) else len(text)) from None
     except (RecursionError, MemoryError):
-        raise ExpressionError("the expression is nested too deeply", text, 0) from None
+        raise ExpressionError(
+            f"the expression is nested too deeply for Python's parser: more than about {_PARSE_DEPTH:,} "
+            "operators applied one after another (a flat sum of a few thousand terms is fine; deep "
+            "parentheses stop at 200 and long runs of - or ** at less)", text, 0) from None
     for node in ast.walk(tree):
         _check(node, text)
     return tree
+
+
+def _parse(text: str) -> ast.Expression:
+    """ast.parse with room for a long flat chain (x+x+…: each + is one level of ast construction)."""
+    limit = sys.getrecursionlimit()
+    if limit >= _PARSE_DEPTH:
+        return ast.parse(text, mode="eval")
+    sys.setrecursionlimit(_PARSE_DEPTH)
+    try:
+        return ast.parse(text, mode="eval")
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _check(node: ast.AST, text: str) -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any, Collection, Optional
 
-from graphviz import nohtml
-
 from engine import Value, built_by_backward, topo_order
+from viz.args import check_optional_bool
 from viz.diagrams import groups, style
 from viz.errors import GraphTooLargeError, NotDrawableError
 from viz.diagrams.labels import pretty_label
@@ -24,6 +23,8 @@ DEFAULT_FMT = ".4g"
 RANKDIRS = ("LR", "TB", "RL", "BT")
 _MAX_SUM_TERMS = 4  # a fan-out sum longer than this is abbreviated
 BUILT_FILL, BUILT_COLOUR = "#fdd9b5", "#e6550d"  # nodes built by backward(create_graph=True)
+MAX_EDGE_SPAN = 3  # ranks an edge may cross freely; a use farther from its value may get a copy drawn beside it
+LONG_EDGE_BUDGET = 120  # ranks crossed by all longer edges together; past it, the longest ones go to copies
 
 
 def draw(
@@ -62,6 +63,9 @@ def draw(
     """
     _check_root(root)
     _check_options(rankdir, max_nodes, hide_constants, legend)
+    check_optional_bool(show_grad, "draw", "show_grad")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"draw: title must be a str (shown as plain text), got {type(title).__name__} {title!r:.60}")
     if colour_scale is not None and (isinstance(colour_scale, bool) or not isinstance(colour_scale, (int, float))
                                      or not math.isfinite(colour_scale) or colour_scale <= 0):
         raise ValueError(f"draw: colour_scale must be a positive finite number, got {colour_scale!r}")
@@ -79,11 +83,13 @@ def draw(
     scale = style.grad_scale([v.grad for v in order if v.op != "const"]) if colour_scale is None else colour_scale
     terms = _terms(order, index, hidden, state) if show_grad else {}
     built = {k for k, v in enumerate(order) if built_by_backward(v)}  # create_graph's nodes ("∇…")
+    # far uses drawn from copies (bounded layout time); a collapsed drawing is laid out by groups instead
+    copies = far_uses(order, index, hidden) if not view.groups else {}
 
     g = Diagram(name="deltagrad")
     g.attr(rankdir=rankdir, fontname=style.FONT, nodesep="0.25", ranksep="0.45")
     if title:
-        g.attr(label=title, labelloc="t", fontsize="16")
+        g.attr(label=style.plain(title), labelloc="t", fontsize="16")
     g.attr("node", fontname=style.FONT, fontsize="11")
     g.attr("edge", fontname=style.FONT, fontsize="9", arrowsize="0.7")
     for k, node in enumerate(order):
@@ -95,19 +101,20 @@ def draw(
                         k in state.complete, k in preacts)
             continue
         if node.op == "const":
-            g.node(f"v{k}", nohtml(number(node.data)), id=f"v{k}", shape="box", style="rounded", height="0.25",
+            g.node(f"v{k}", style.plain(number(node.data)), id=f"v{k}", shape="box", style="rounded", height="0.25",
                    fontsize="10", color=style.MUTED if muted else BUILT_COLOUR if k in built else "#606060",
-                   fontcolor=style.MUTED if muted else "black", tooltip=nohtml(f"constant {number(node.data)}"))
+                   fontcolor=style.MUTED if muted else "black", tooltip=style.plain(f"constant {number(node.data)}"))
         else:
             name = pretty_label(node.label) if node.label else f"t{k}"
             g.node(f"v{k}", _record(node, name, k, number, show_grad, scale, muted, k in state.complete,
                                     k in preacts, terms.get(k), built=k in built),
-                   id=f"v{k}", shape="plain", tooltip=nohtml(_tooltip(node, name, number, k in preacts, show_grad)))
+                   id=f"v{k}", shape="plain", tooltip=style.plain(_tooltip(node, name, number, k in preacts, show_grad)))
         if node.parents and k not in view.stubs:
-            _draw_op(g, node, k, drawn_index, hidden, number, muted, show_grad, state)
+            _draw_copies(g, order, index, k, copies, number, muted)
+            _draw_op(g, node, k, drawn_index, hidden, number, muted, show_grad, state, copies)
     if legend and (show_grad or built):
         g.node("legend", _legend(scale, number, bool(preacts), state, any(len(t) > 1 for t in terms.values()),
-                                 bool(built)),
+                                 bool(built), bool(copies)),
                id="legend", shape="plain", fontsize="9")
     g.collapsed = view.groups  # the groups drawn as one node each (the step player binds their insides)
     return g
@@ -139,7 +146,7 @@ def _draw_group(g: Diagram, group: groups.Group, order: list[Value], drawn_index
     tip = f"{group.name}: {len(group.members)} nodes collapsed; in: {', '.join(names[:8])}; {out_name} = {number(out.data)}"
     if show_grad:
         tip += f", grad {number(out.grad)}"
-    g.node(f"v{group.output}", label, id=f"v{group.output}", shape="plain", tooltip=nohtml(tip))
+    g.node(f"v{group.output}", label, id=f"v{group.output}", shape="plain", tooltip=style.plain(tip))
     sources: dict[int, None] = {}
     for j in group.inputs:
         src = drawn_index[order[j]]
@@ -164,15 +171,84 @@ class _State:
         return self.applied is None or (k, p) in self.applied
 
 
+def far_uses(order: list[Value], index: dict[Value, int], hidden: Collection[int]) -> dict[tuple[int, int], int]:
+    """{(k, p): uses} for each edge from node k's parent p that is drawn from a copy of that parent.
+
+    Each value is placed right before its earliest use (ranks counted from the root: value k at
+    rank[k], its op at rank[k] + 1). Edges spanning many ranks are what makes Graphviz's layout slow
+    (x*x*…*x of 150 factors took minutes) and a far fan-out hard to follow, so the edges longer than
+    MAX_EDGE_SPAN are kept, shortest first, while their spans add up to at most LONG_EDGE_BUDGET;
+    each longer one is drawn from a copy of its value placed beside the use. A small graph keeps its
+    one node per value. `uses` is how many edges leave that value in all, for the copy's note.
+    """
+    rank = [0] * len(order)
+    users: dict[int, list[tuple[int, int]]] = {}
+    long_edges: list[tuple[int, int, int, int]] = []  # (span, k, p, uses)
+    for k in range(len(order) - 1, -1, -1):  # consumers come after their parents in topological order
+        edges = users.pop(k, [])
+        if edges:
+            rank[k] = max(rank[c] + 1 for c, _ in edges) + 1
+            for c, p in edges:
+                span = rank[k] - (rank[c] + 1)
+                if span > MAX_EDGE_SPAN:
+                    long_edges.append((span, c, p, len(edges)))
+        if k in hidden:
+            continue
+        for p, parent in enumerate(order[k].parents):
+            j = index[parent]
+            if j not in hidden:
+                users.setdefault(j, []).append((k, p))
+    copied: dict[tuple[int, int], int] = {}
+    spent = 0
+    for span, k, p, uses in sorted(long_edges):
+        spent += span
+        if spent > LONG_EDGE_BUDGET:
+            copied[(k, p)] = uses
+    return copied
+
+
+def _copy_id(j: int, k: int) -> str:
+    """The copy of node j drawn beside op k (one per value per op: the two edges of x*x share it)."""
+    return f"v{j}_at{k}"
+
+
+def _draw_copies(g: Diagram, order: list[Value], index: dict[Value, int], k: int,
+                 copies: dict[tuple[int, int], int], number: style.Formatter, muted: bool) -> None:
+    """The dashed copies of far-away values that op k uses: name and data (the grad is on the original)."""
+    drawn = set()
+    for p, parent in enumerate(order[k].parents):
+        j = index[parent]
+        if (k, p) not in copies or j in drawn:
+            continue
+        drawn.add(j)
+        colour = style.MUTED if muted else "#404040"
+        note = f"copy, used {copies[(k, p)]}×"
+        if parent.op == "const":
+            text = number(parent.data)
+            g.node(_copy_id(j, k), style.plain(text), id=_copy_id(j, k), shape="box", style="rounded,dashed",
+                   height="0.25", fontsize="10", color=colour, fontcolor=colour,
+                   tooltip=style.plain(f"constant {text} ({note}: the same node as v{j})"))
+            continue
+        name = pretty_label(parent.label) if parent.label else f"t{j}"
+        cells = (f"<td><i>{esc(name)}</i></td><td>data {esc(number(parent.data))}</td>"
+                 f'<td><font point-size="9">{note}</font></td>')
+        g.node(_copy_id(j, k), f'<<table border="1" style="dashed" color="{colour}" cellborder="0" '
+                                f'cellspacing="0" cellpadding="4"><tr>{cells}</tr></table>>',
+               id=_copy_id(j, k), shape="plain",
+               tooltip=style.plain(f"{name} again ({note}): the same value as the solid {name}, drawn "
+                              "beside this use; its grad, the sum over every use, is on the solid one"))
+
+
 def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: set[int],
-             number: style.Formatter, muted: bool, show_grad: bool, state: _State) -> None:
+             number: style.Formatter, muted: bool, show_grad: bool, state: _State,
+             copies: Optional[dict[tuple[int, int], int]] = None) -> None:
     """The op node of node k, its edge to the value, and one labelled edge per parent."""
     consts = [number(p.data) for p in node.parents if index[p] in hidden]
     label = style.op_symbol(node.op) + "".join(f" {c}" for c in consts[:3]) + (" …" if len(consts) > 3 else "")
     colour = style.MUTED if muted else "black"
-    g.node(f"op{k}", nohtml(label), id=f"op{k}", shape="ellipse" if len(label) > 2 else "circle",
+    g.node(f"op{k}", style.plain(label), id=f"op{k}", shape="ellipse" if len(label) > 2 else "circle",
            width="0.3", height="0.3", margin="0.02", fontsize="12", color=colour, fontcolor=colour,
-           tooltip=nohtml(style.op_tooltip(node.op)))
+           tooltip=style.plain(style.op_tooltip(node.op)))
     g.edge(f"op{k}", f"v{k}", id=f"op{k}_out", color=colour)
     for p, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
         j = index[parent]
@@ -184,13 +260,13 @@ def _draw_op(g: Diagram, node: Value, k: int, index: dict[Value, int], hidden: s
         if applied:
             lines.append(f'<font color="{_signal_colour(signal)}">signal {esc(number(signal))}</font>')
         attrs = {"id": f"e{k}_{p}", "label": "<" + "<br/>".join(lines) + ">",
-                 "tooltip": nohtml(_edge_tooltip(node, p, local, number, applied))}
+                 "tooltip": style.plain(_edge_tooltip(node, p, local, number, applied))}
         if state.highlight == (k, p):
             attrs.update(color=style.HIGHLIGHT, penwidth="3", fontcolor=style.HIGHLIGHT)
             attrs["label"] = "<<b>" + "<br/>".join(lines) + "</b>>"
         elif muted or (state.applied is not None and not applied):
             attrs.update(color=style.MUTED)
-        g.edge(f"v{j}", f"op{k}", **attrs)
+        g.edge(_copy_id(j, k) if copies and (k, p) in copies else f"v{j}", f"op{k}", **attrs)
 
 
 def _record(node: Value, name: str, k: int, number: style.Formatter, show_grad: bool, scale: float,
@@ -264,12 +340,14 @@ def _preactivations(order: list[Value], model: Any) -> set[int]:
 
 
 def _legend(scale: float, number: style.Formatter, preacts: bool, state: _State, sums: bool,
-            built: bool = False) -> str:
+            built: bool = False, copies: bool = False) -> str:
     notes = ["edge: local = ∂out/∂in", "signal = local × grad(out), passed back along the edge"]
     if built:
         notes.append("orange ∇ name: built by the backward pass (create_graph=True)")
     if sums:
         notes.append("several signals into one node: its grad is their sum")
+    if copies:
+        notes.append("dashed: a value drawn again beside a far use; its grad is on the solid one")
     if preacts:
         notes.append("purple name: a pre-activation z, showing δ = ∂L/∂z")
     if state.complete:

@@ -11,6 +11,7 @@ import math
 from typing import Any, Optional
 
 from engine import Value
+from viz.args import check_bool, check_optional_bool
 from viz.diagrams import style
 from viz.errors import GraphTooLargeError, NotDrawableError
 from viz.diagrams.labels import subscript, superscript, weight_name
@@ -43,6 +44,12 @@ def draw_network(
     show_grad=None shows gradients once any is non-zero (after backward()).
     """
     _check(mlp, rankdir, max_edges)
+    check_bool(legend, "draw_network", "legend")
+    check_optional_bool(show_grad, "draw_network", "show_grad")
+    check_optional_bool(edge_labels, "draw_network", "edge_labels")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"draw_network: title must be a str (shown as plain text), got {type(title).__name__} "
+                        f"{title!r:.60}")
     number = style.make_formatter(fmt)
     n_weights = sum(len(n.w) for layer in mlp.layers for n in layer.neurons)
     if n_weights > max_edges:
@@ -67,7 +74,7 @@ def draw_network(
     g.attr(rankdir=rankdir, fontname=style.FONT, nodesep="0.2", ranksep=_ranksep(mlp, labels),
            newrank="true", splines="true" if labels else "line")
     if title:
-        g.attr(label=title, labelloc="t", fontsize="16")
+        g.attr(label=style.plain(title), labelloc="t", fontsize="16")
     g.attr("node", fontname=style.FONT, fontsize="10", shape="plain")
     g.attr("edge", fontname=style.FONT, fontsize="9", arrowsize="0.5")
 
@@ -86,7 +93,7 @@ def draw_network(
             c.node(f"layer{l}", f"<<b>layer {l}</b><br/>{kind}, {esc(act)}>", id=f"layer{l}", fontsize="11")
             for j, neuron in enumerate(layer.neurons, start=1):
                 c.node(f"n{l}_{j}", _neuron_label(neuron, l, j, number, show_grad, delta_scale, labels), id=f"n{l}_{j}",
-                       tooltip=_neuron_tooltip(neuron, l, j, number, show_grad))
+                       tooltip=style.plain(_neuron_tooltip(neuron, l, j, number, show_grad)))
             column = [f"layer{l}"] + [f"n{l}_{j}" for j in range(1, len(layer.neurons) + 1)]
             if legend and loss is None and l == last:  # below the output neurons: nothing crosses there
                 c.node("legend", _legend(delta_scale, number, show_grad, labels), id="legend", fontsize="9")
@@ -172,7 +179,7 @@ def _weight_attrs(w: Value, l: int, j: int, k: int, number: style.Formatter, sho
                   grad_scale: float, w_scale: float) -> dict[str, str]:
     tip = f"w^{l}_{j}{k} = {number(w.data)}" + (f", ∂L/∂w = {number(w.grad)}" if show_grad else "")
     width = 0.6 + 2.4 * (abs(w.data) / w_scale if w_scale > 0 and math.isfinite(w.data) else 0.0)
-    attrs = {"id": f"w{l}_{j}_{k}", "tooltip": tip, "penwidth": f"{width:.2f}",
+    attrs = {"id": f"w{l}_{j}_{k}", "tooltip": style.plain(tip), "penwidth": f"{width:.2f}",
              "color": style.grad_stroke(w.grad, grad_scale) if show_grad else "#606060"}
     return attrs
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Callable, Union
+
+from graphviz import nohtml
 
 FONT = "Helvetica"
 Formatter = Callable[[float], str]
@@ -119,9 +122,28 @@ def legend_table(notes: list[str], swatches: list[tuple[str, str]]) -> str:
     return f'<<table border="1" color="#909090" cellborder="0" cellspacing="0" cellpadding="2">{"".join(rows)}</table>>'
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # C0, DEL, C1, lone surrogates
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def visible(text: str) -> str:
+    """Text with each control character (C0, DEL, C1) or lone surrogate written as an escape: tab as \\t, ESC as \\x1b."""
+    return _UNPRINTABLE.sub(_escape_one, text)
+
+
+def _escape_one(match: re.Match) -> str:
+    c = match.group()
+    return _NAMED_ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+
 def esc(text: str) -> str:
-    """Text made safe inside a Graphviz HTML-like label."""
-    return html.escape(text, quote=True)
+    """Text made safe inside a Graphviz HTML-like label (control characters shown as escapes)."""
+    return html.escape(visible(text), quote=True)
+
+
+def plain(text: str) -> str:
+    """Text for a quoted DOT attribute, read as plain text: never HTML-like, no DOT escape (\\n, \\N, a final \\)."""
+    return nohtml(visible(str(text)).replace("\\", "\\\\"))
 
 
 EDGE_NEGATIVE = ("#9ecae1", "#4292c6", "#08519c")

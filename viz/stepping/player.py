@@ -20,13 +20,15 @@ from typing import Any, Union
 from engine import Value
 from viz.diagrams import style
 from viz.errors import OutputPathError
+from viz.stepping import bounds
 from viz.stepping.frames import as_trace, frame_svgs
 from viz.stepping.player_graph import FIXED_OPTIONS, graph_data
 from viz.stepping.steps import BackwardTrace, fmt_number, partial
 
 PathLike = Union[str, "os.PathLike[str]"]
-MAX_STEPS = 5000  # a 2-16-16-1 example built from binary ops has 1,253; big graphs are drawn collapsed
+MAX_STEPS = bounds.MAX_STEPS  # one step per edge; checked from the counts before tracing (viz.stepping.bounds)
 MAX_FRAME_STEPS = 400  # the fallback embeds one SVG per step: beyond this the file gets unwieldy
+_RAW_CONTROL = re.compile("[\x7f-\x9f]")
 QUIZ_TOL = 1e-3  # the player's quiz accepts |answer − expected| ≤ QUIZ_TOL · max(1, |expected|)
 
 
@@ -132,6 +134,7 @@ def steps_html(root: Value | BackwardTrace, *, title: str | None = None, digits:
                mistake: str | None = None, **draw_options: Any) -> str:
     """The player as one HTML document (inline CSS, JS, data and SVGs: works offline).
     mistake="overwrite" (any graph-level name in viz.MISTAKES) shows that wrong pass beside the right one."""
+    bounds.check_steps(root, "steps_html", MAX_STEPS)
     if mistake is not None:  # checked before the graph is drawn: an unknown name fails fast
         from viz.lab.compare import get_mistake
 
@@ -139,8 +142,11 @@ def steps_html(root: Value | BackwardTrace, *, title: str | None = None, digits:
     trace = as_trace(root, digits)
     data = json.dumps(player_data(trace, mistake, **draw_options), ensure_ascii=False, allow_nan=False)
     data = data.replace("</", "<\\/").replace("<!--", "\\u003c!--")  # cannot end the <script>
-    name = title if title is not None else trace.root_name
-    fill = {"TITLE": html.escape(str(name)), "DATA": data, "MUTED": style.MUTED, "HIGHLIGHT": style.HIGHLIGHT}
+    data = _RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", data)  # json leaves DEL and C1 raw
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"steps_html: title must be a str, got {type(title).__name__} {title!r:.60}")
+    name = style.visible(title) if title is not None else trace.root_name
+    fill = {"TITLE": html.escape(name), "DATA": data, "MUTED": style.MUTED, "HIGHLIGHT": style.HIGHLIGHT}
     return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: fill[m.group(1)], _template())  # one pass: no re-expansion
 
 
@@ -151,6 +157,7 @@ def save_steps_html(root: Value | BackwardTrace, path: PathLike, *, title: str |
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"save_steps_html: path must be a str or os.PathLike, got {type(path).__name__} {path!r:.60}")
     target = Path(path)
+    bounds.check_steps(root, "save_steps_html", MAX_STEPS)
     document = steps_html(root, title=title, digits=digits, mistake=mistake, **draw_options)
     if target.is_dir():
         raise OutputPathError(f"save_steps_html: {str(target)!r} is a directory; give a file name like steps.html")

@@ -18,6 +18,9 @@ from typing import Callable
 
 from engine import Value
 from viz.app.expr import ExpressionError, parse_number
+from viz.args import check_bool, check_int, check_number
+from viz.errors import NonFiniteGradientError
+from viz.stepping import bounds
 from viz.stepping.steps import BackwardTrace, partial, trace_backward
 
 ASK_MODES = ("node", "step")
@@ -56,11 +59,20 @@ class Quiz:
                  skip_constants: bool = True) -> None:
         if ask not in ASK_MODES:
             raise ValueError(f"Quiz: ask must be one of {ASK_MODES}, got {ask!r}")
-        if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol < 1:
-            raise ValueError(f"Quiz: tol must be a number in (0, 1), got {tol!r}")
+        tol = check_number(tol, "Quiz", "tol", 0.0, 1.0, high_open=True)
+        check_int(digits, "Quiz", "digits", 0, 12)
+        check_bool(skip_constants, "Quiz", "skip_constants")
+        if type(root) is not Value:
+            raise TypeError(f"Quiz: expected a Value (the root of a graph), got {type(root).__name__} {root!r:.60}")
+        bounds.check_steps(root, "Quiz")  # from the counts: a huge graph is refused before it is traced
         self.trace: BackwardTrace = trace_backward(root, digits=digits)
-        self.ask, self.tol = ask, float(tol)
+        self.ask, self.tol = ask, tol
         self.questions = self._make_questions(skip_constants)
+        for q in self.questions:  # an overflowed sum of signals has no answer to type
+            if not math.isfinite(q.expected):
+                raise NonFiniteGradientError(
+                    f"Quiz: the answer to {self._asked(q)} is {q.expected} (the gradient overflowed as its "
+                    "signals were added up); a quiz needs finite gradients: scale the inputs down")
         self.position = 0  # index of the current question
         self.right = 0  # answered correctly (before being shown)
         self.shown = 0  # revealed with s / after too many tries
@@ -154,7 +166,7 @@ class Quiz:
         if not math.isfinite(number):
             return Feedback(None, f"{number} is not a finite number; {HELP}.")
         name = self._asked(q)
-        if abs(number - q.expected) <= self.tol * max(1.0, abs(q.expected)):
+        if _close(number, q.expected, self.tol):
             self.right += 1
             account = self._advance()
             return Feedback(True, f"Right: {name} = {self.trace.num(q.expected)}.\n{account}", q.expected)
@@ -217,6 +229,12 @@ def _diagnosis(quiz: Quiz, q: _Question, answer: float) -> tuple[tuple[str, ...]
     return tuple(names), f" {text}" if text else ""
 
 
+def _close(answer: float, expected: float, tol: float) -> bool:
+    """|answer − expected| ≤ tol · max(1, |expected|), never true for a non-finite expected value or bound."""
+    bound = tol * max(1.0, abs(expected))
+    return math.isfinite(expected) and math.isfinite(bound) and abs(answer - expected) <= bound
+
+
 def _to_number(value: object) -> float:
     if isinstance(value, bool):
         raise TypeError("True/False is not a number")
@@ -233,6 +251,11 @@ def run_quiz(quiz: Quiz, *, read: Callable[[str], str] = input, write: Callable[
 
     End of input (EOF) or q ends the quiz cleanly; returns quiz.score.
     """
+    if not isinstance(quiz, Quiz):
+        raise TypeError(f"run_quiz: expected a Quiz, got {type(quiz).__name__} {quiz!r:.60}")
+    check_int(max_tries, "run_quiz", "max_tries", 1)
+    if not callable(read) or not callable(write):
+        raise TypeError("run_quiz: read and write must be callables (like input and print)")
     write(f"Quiz: {len(quiz.questions)} questions; {HELP}.")
     for line in quiz.trace.definitions():
         write("    " + line)

@@ -9,6 +9,7 @@ import re
 from typing import Sequence
 
 from engine import Value
+from viz.diagrams.style import visible
 
 _GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
@@ -58,7 +59,7 @@ def node_names(order: Sequence[Value]) -> tuple[list[str], set[int]]:
     names, generated = [], set()
     for k, v in enumerate(order):
         if v.label:
-            names.append(v.label)
+            names.append(visible(v.label))  # a tab or ESC in a label is shown as \t, \x1b, never sent raw
         elif k == last:
             names.append("L")
             generated.add(k)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from engine import Value, backward_steps, topo_order
+from viz.args import check_bool, check_int
 from viz.stepping.step_symbols import (  # noqa: F401  (fmt_number, latex_name, ... are re-exported)
     definition,
     factor,
@@ -61,8 +62,8 @@ class BackwardTrace:
     def __init__(self, root: Value, *, fresh: bool = True, digits: int = 4) -> None:
         if type(root) is not Value:
             raise TypeError(f"trace_backward: expected a Value, got {type(root).__name__} {root!r:.60}")
-        if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12:
-            raise ValueError(f"trace_backward: digits must be an int from 0 to 12, got {digits!r:.60}")
+        check_int(digits, "trace_backward", "digits", 0, 12)
+        check_bool(fresh, "trace_backward", "fresh")
         self.root = root
         self.digits = digits
         self.order: list[Value] = topo_order(root)

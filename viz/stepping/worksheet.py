@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from engine import Value
+from viz.args import check_int
 from viz.stepping.steps import fmt_number
 
 # (3)-(6) hold to rounding: the engine adds the same products in a possibly different order.
@@ -43,6 +44,7 @@ class Worksheet:
 
         if not isinstance(mlp, nn.MLP):
             raise TypeError(f"worksheet: expected an nn.MLP, got {type(mlp).__name__} {mlp!r:.60}")
+        check_int(digits, "Worksheet", "digits", 0, 12)
         self.mlp, self.digits = mlp, digits
         self.loss_key = _loss_key(loss)  # the loss's name for diagnose_network (None: a loss of one's own)
         if isinstance(loss, str):  # a name, as train(loss=...) takes it
@@ -332,4 +334,5 @@ def mlp_worksheet(mlp: Any, x: Sequence[float], y: Any, loss: Callable[[list[Val
     such as "binary_cross_entropy" (as train() takes it) works too.
     The model's parameter grads are zeroed first and hold this example's gradients afterwards.
     """
+    check_int(digits, "mlp_worksheet", "digits", 0, 12)
     return Worksheet(mlp, x, y, loss, digits=digits)
