@@ -13,9 +13,10 @@ from viz.stepping.quiz import Quiz
 
 
 def overflowing_sum():
-    """∂L/∂x = 1e308 + 1e308: each signal is finite, their sum overflows to inf."""
-    x = Value(1.0, "x")
-    return x * 1e308 + x * 1e308
+    """∂L/∂x = 1e300 · 1e300: every value and local derivative is finite (the engine holds only
+    finite floats), but the chain rule's product along the path overflows to inf."""
+    x = Value(1e-300, "x")
+    return (x * 1e300) * 1e300
 
 
 def test_quiz_tolerance_infinite_expected_gradient_is_refused_not_always_right():
