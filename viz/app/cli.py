@@ -270,6 +270,21 @@ def _read_line(prompt: str) -> str:
     return line.strip()
 
 
+def ask_next_step(read: Callable[[str], str], write: Callable[[str], None], i: int, n: int) -> str:
+    """Ask before step i + 1 of n: "next" (Enter), "all" (the rest without asking) or "quit"."""
+    try:
+        reply = read(f"[Enter] step {i + 1} of {n}, a = all the rest, q = quit: ").lower()
+    except EOFError:
+        write("(end of input: the remaining steps follow)")
+        return "all"
+    except KeyboardInterrupt:
+        reply = "q"
+    if reply in ("q", "quit", "exit"):
+        write(f"Stopped after {i} of {n} steps.")
+        return "quit"
+    return "all" if reply in ("a", "all") else "next"
+
+
 def walk(trace: BackwardTrace, *, pause: bool = True, latex: bool = False,
          read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> int:
     """Print the backward pass a step at a time, waiting for Enter between steps.
@@ -289,17 +304,10 @@ def walk(trace: BackwardTrace, *, pause: bool = True, latex: bool = False,
     n = len(trace)
     for i in range(n):
         if pause:
-            try:
-                reply = read(f"[Enter] step {i + 1} of {n}, a = all the rest, q = quit: ").lower()
-            except EOFError:
-                reply = "a"
-                write("(end of input: the remaining steps follow)")
-            except KeyboardInterrupt:
-                reply = "q"
-            if reply in ("q", "quit", "exit"):
-                write(f"Stopped after {i} of {n} steps.")
+            reply = ask_next_step(read, write, i, n)
+            if reply == "quit":
                 return i
-            pause = reply not in ("a", "all")
+            pause = reply == "next"
         write("")
         write(trace.explain(i))
         if latex:

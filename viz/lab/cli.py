@@ -12,6 +12,7 @@ import sys
 from typing import Callable, Sequence
 
 from engine import Value
+from viz.app.cli import ask_next_step
 from viz.errors import LabError
 from viz.lab.catalogue import GRAPH_MISTAKES, NETWORK_MISTAKES
 from viz.lab.compare import Comparison, compare_backward, get_mistake
@@ -84,17 +85,10 @@ def walk_mistake(trace: BackwardTrace, c: Comparison, *, pause: bool = True,
     n = len(trace)
     for i in range(n):
         if pause:
-            try:
-                reply = read(f"[Enter] step {i + 1} of {n}, a = all the rest, q = quit: ").lower()
-            except EOFError:
-                reply = "a"
-                write("(end of input: the remaining steps follow)")
-            except KeyboardInterrupt:
-                reply = "q"
-            if reply in ("q", "quit", "exit"):
-                write(f"Stopped after {i} of {n} steps.")
+            reply = ask_next_step(read, write, i, n)
+            if reply == "quit":
                 return i
-            pause = reply not in ("a", "all")
+            pause = reply == "next"
         write("")
         write(trace.explain(i))
         for line in step_lines(trace, c, i):
