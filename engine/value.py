@@ -478,17 +478,20 @@ class Value:
 
     def leaky_relu(self, slope: Number = 0.01) -> Value:
         """x if x > 0 else slope·x; d/dx = 1 if x > 0 else slope (slope at 0, as relu has 0 there)"""
-        x, local = self.data, _slope(slope)
+        x, local = self._data, _slope(slope)
         if x > 0.0:
             local = 1.0
-        return _unary(_finite(local * x, "leaky_relu", x), self, local, "leaky_relu")
+        out = local * x
+        if not _isfinite(out):  # a huge slope times a huge x
+            raise ValueOverflow("leaky_relu", x, f"{local!r} · {x!r} is too large for a float (a Value holds a finite float)")
+        return _unary(out, self, local, "leaky_relu")
 
     def softplus(self) -> Value:
         """ln(1 + eˣ); d/dx = σ(x) (stable: log1p(e^-|x|) + max(x, 0) never overflows)"""
-        x = self.data
+        x = self._data
         e = math.exp(-abs(x))  # in (0, 1]; σ(x) below is sigmoid's stable form
         s = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
-        return _unary(_finite(math.log1p(e) + (x if x > 0.0 else 0.0), "softplus", x), self, s, "softplus")
+        return _unary(math.log1p(e) + (x if x > 0.0 else 0.0), self, s, "softplus")  # finite: ≤ max(x, 0) + ln 2
 
     def clamp(self, low: Number | None = None, high: Number | None = None) -> Value:
         """min(max(x, low), high); d/dx = 1 if low ≤ x ≤ high else 0 (1 at the bounds themselves)
@@ -497,7 +500,7 @@ class Value:
         as minimum(maximum(x, low), high) gives with their first-argument tie rule.
         """
         lo, hi = _bounds(low, high)
-        x = _finite(self.data, "clamp", self.data)
+        x = self._data
         inside = lo <= x <= hi
         return _unary(x if inside else lo if x < lo else hi, self, 1.0 if inside else 0.0, "clamp")
 
@@ -518,22 +521,22 @@ class Value:
     def __lt__(self, other: Operand) -> bool:
         """self.data < other (a Value's data or a number)"""
         b = _compared(other)
-        return NotImplemented if b is None else self.data < b
+        return NotImplemented if b is None else self._data < b
 
     def __le__(self, other: Operand) -> bool:
         """self.data <= other (a Value's data or a number)"""
         b = _compared(other)
-        return NotImplemented if b is None else self.data <= b
+        return NotImplemented if b is None else self._data <= b
 
     def __gt__(self, other: Operand) -> bool:
         """self.data > other (a Value's data or a number)"""
         b = _compared(other)
-        return NotImplemented if b is None else self.data > b
+        return NotImplemented if b is None else self._data > b
 
     def __ge__(self, other: Operand) -> bool:
         """self.data >= other (a Value's data or a number)"""
         b = _compared(other)
-        return NotImplemented if b is None else self.data >= b
+        return NotImplemented if b is None else self._data >= b
 
     # ------------------------------------------------------------------ micrograd compatibility
     # micrograd's private names, so the lecture's code (its trace/draw_dot cells, its manual walk)
@@ -656,31 +659,21 @@ def _pow_values(base: Value, exponent: Value) -> Value:
     return _binary(out, base, exponent, d_base, d_exp, "**")
 
 
-# ---------------------------------------------------------------------- max, min and their checks
+# ---------------------------------------------------------------------- max, min and their arguments
 def maximum(a: Operand, b: Operand) -> Value:
     """max(a, b); ∂/∂a = 1 if a ≥ b else 0, ∂/∂b = 1 if b > a else 0 (a tie sends the gradient to a)"""
     a, b = _as_operand(a, "max"), _as_operand(b, "max")
-    x, y = a.data, b.data
+    x, y = a._data, b._data
     first = x >= y
-    return _binary(_finite(x if first else y, "max", x, y), a, b, 1.0 if first else 0.0, 0.0 if first else 1.0, "max")
+    return _binary(x if first else y, a, b, 1.0 if first else 0.0, 0.0 if first else 1.0, "max")
 
 
 def minimum(a: Operand, b: Operand) -> Value:
     """min(a, b); ∂/∂a = 1 if a ≤ b else 0, ∂/∂b = 1 if b < a else 0 (a tie sends the gradient to a)"""
     a, b = _as_operand(a, "min"), _as_operand(b, "min")
-    x, y = a.data, b.data
+    x, y = a._data, b._data
     first = x <= y
-    return _binary(_finite(x if first else y, "min", x, y), a, b, 1.0 if first else 0.0, 0.0 if first else 1.0, "min")
-
-
-def _finite(out: float, op: str, *operands: float) -> float:
-    """out, when it and the operands are finite; DomainError for a non-finite operand, else ValueOverflow."""
-    if math.isfinite(out) and all(map(math.isfinite, operands)):
-        return out
-    for x in operands:
-        if not math.isfinite(x):
-            raise DomainError(op, x, f"the operand {x!r} is not a finite number")
-    raise ValueOverflow(op, operands[0], f"{op} of {', '.join(map(repr, operands))} is too large for a float ({out!r})")
+    return _binary(x if first else y, a, b, 1.0 if first else 0.0, 0.0 if first else 1.0, "min")
 
 
 def _slope(slope: object) -> float:
@@ -705,7 +698,7 @@ def _bounds(low: object, high: object) -> tuple[float, float]:
 def _compared(x: object) -> float | None:
     """What a comparison compares: a Value's data or a real number (None: not comparable)."""
     if type(x) is Value:
-        return x.data
+        return x._data
     if isinstance(x, numbers.Real):
         return x  # type: ignore[return-value]
     return None
