@@ -270,6 +270,17 @@ def _read_line(prompt: str) -> str:
     return line.strip()
 
 
+def write_walk_start(trace: BackwardTrace, write: Callable[[str], None]) -> None:
+    """What a walk prints before its first step: the forward pass, the naming note, the seed."""
+    write("Forward pass:")
+    for line in trace.definitions() or ["(nothing computed: the expression is a single value)"]:
+        write("    " + line)
+    note = trace.naming_note()
+    if note:
+        write(note)
+    write(trace.start_text())
+
+
 def ask_next_step(read: Callable[[str], str], write: Callable[[str], None], i: int, n: int) -> str:
     """Ask before step i + 1 of n: "next" (Enter), "all" (the rest without asking) or "quit"."""
     try:
@@ -294,13 +305,7 @@ def walk(trace: BackwardTrace, *, pause: bool = True, latex: bool = False,
     """
     check_bool(pause, "walk", "pause")
     check_bool(latex, "walk", "latex")
-    write("Forward pass:")
-    for line in trace.definitions() or ["(nothing computed: the expression is a single value)"]:
-        write("    " + line)
-    note = trace.naming_note()
-    if note:
-        write(note)
-    write(trace.start_text())
+    write_walk_start(trace, write)
     n = len(trace)
     for i in range(n):
         if pause:

@@ -12,7 +12,7 @@ import sys
 from typing import Callable, Sequence
 
 from engine import Value
-from viz.app.cli import ask_next_step
+from viz.app.cli import ask_next_step, write_walk_start
 from viz.errors import LabError
 from viz.lab.catalogue import GRAPH_MISTAKES, NETWORK_MISTAKES
 from viz.lab.compare import Comparison, compare_backward, get_mistake
@@ -73,13 +73,7 @@ def walk_mistake(trace: BackwardTrace, c: Comparison, *, pause: bool = True,
     write(f"Beside the mistake {m.name}: {m.title}")
     write(f"    wrong: {m.wrong}")
     write(f"    right: {m.right}")
-    write("Forward pass:")
-    for line in trace.definitions() or ["(nothing computed: the expression is a single value)"]:
-        write("    " + line)
-    note = trace.naming_note()
-    if note:
-        write(note)
-    write(trace.start_text())
+    write_walk_start(trace, write)
     if m.name == "no_seed":
         write(f"    {m.name}: {partial(trace.root_name, trace.root_name)} = 0 (never set)  ✗")
     n = len(trace)
